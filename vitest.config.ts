@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+// One run over every workspace; each workspace's own vitest.config.ts says whether it needs the
+// local infrastructure (its globalSetup starts what is not running and stops what it started).
+export default defineConfig({
+  test: {
+    projects: ['packages/*', 'infra', 'bridge', 'stream-processors', 'sinks', 'alerts', 'device-simulator'],
+  },
+});
