@@ -1,0 +1,17 @@
+/** Kafka topic and schema-registry subject names shared by every service (DESIGN.md "Kafka topics"). */
+export const TOPICS = {
+  telemetry: 'vehicle.telemetry',
+  telemetryDlq: 'vehicle.telemetry.dlq',
+  events: 'vehicle.events',
+  /** Compacted tables written by the alerts service's registry API, read by the processors. */
+  registryOwners: 'fleet.registry.owners',
+  registryVehicles: 'fleet.registry.vehicles',
+  registryGeofences: 'fleet.registry.geofences',
+} as const;
+
+export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+
+/** Confluent TopicNameStrategy: the value subject of a topic. */
+export function valueSubject(topic: string): string {
+  return `${topic}-value`;
+}
