@@ -1,0 +1,121 @@
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import avro from 'avsc';
+import { AppError, errorMessage } from './app-error';
+
+/** Confluent wire format: magic byte 0, 4-byte big-endian schema id, Avro body. */
+const MAGIC_BYTE = 0;
+const HEADER_BYTES = 5;
+
+export type AvroEncoder<T> = (value: T) => Buffer;
+export type AvroDecoder<T> = (buffer: Buffer) => Promise<T>;
+
+export interface AvroSerde {
+  /**
+   * Registers `schema` under `subject` (once; BACKWARD compatibility) and returns a synchronous
+   * encoder that writes the Confluent wire format with the cached schema id.
+   */
+  encoderFor<T>(subject: string, schema: object): Promise<AvroEncoder<T>>;
+  /**
+   * A decoder that reads any registered writer schema and resolves it to `readerSchema`, so
+   * records written with older or newer compatible schemas decode to the shape this service knows.
+   */
+  decoderFor<T>(readerSchema: object): AvroDecoder<T>;
+}
+
+function registryError(error: unknown, what: string): AppError {
+  const status = (error as { status?: number }).status;
+  const permanent = status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+  return new AppError(permanent ? 'REGISTRY_REJECTED' : 'REGISTRY_UNAVAILABLE', `${what}: ${errorMessage(error)}`, {
+    retriable: !permanent,
+    cause: error,
+  });
+}
+
+function invalidValueError(type: avro.Type, value: unknown): AppError {
+  const paths: string[] = [];
+  type.isValid(value, { errorHook: (path) => paths.push(path.join('.') || '(record)') });
+  return new AppError('AVRO_INVALID_VALUE', `value does not match Avro ${type.name ?? 'schema'} at: ${paths.join(', ')}`, {
+    retriable: false,
+  });
+}
+
+export function createAvroSerde(options: { registryUrl: string }): AvroSerde {
+  const registry = new SchemaRegistry({ host: options.registryUrl, retry: { retries: 2 } });
+  const writerTypes = new Map<number, Promise<avro.Type>>();
+
+  function writerType(schemaId: number): Promise<avro.Type> {
+    let pending = writerTypes.get(schemaId);
+    if (!pending) {
+      pending = registry.getSchema(schemaId).then(
+        (schema) => schema as unknown as avro.Type,
+        (error: unknown) => {
+          writerTypes.delete(schemaId);
+          const status = (error as { status?: number }).status;
+          if (status === 404) {
+            throw new AppError('AVRO_UNKNOWN_SCHEMA', `schema id ${schemaId} is not in the registry`, { retriable: false });
+          }
+          throw registryError(error, `fetching schema id ${schemaId}`);
+        },
+      );
+      writerTypes.set(schemaId, pending);
+    }
+    return pending;
+  }
+
+  return {
+    async encoderFor<T>(subject: string, schema: object): Promise<AvroEncoder<T>> {
+      const type = avro.Type.forSchema(schema as avro.Schema);
+      let id: number;
+      try {
+        ({ id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject }));
+      } catch (error) {
+        throw registryError(error, `registering the schema for subject ${subject}`);
+      }
+      writerTypes.set(id, Promise.resolve(type));
+      const header = Buffer.alloc(HEADER_BYTES);
+      header.writeUInt8(MAGIC_BYTE, 0);
+      header.writeInt32BE(id, 1);
+      return (value: T) => {
+        let body: Buffer;
+        try {
+          body = type.toBuffer(value);
+        } catch {
+          throw invalidValueError(type, value);
+        }
+        return Buffer.concat([header, body], HEADER_BYTES + body.length);
+      };
+    },
+
+    decoderFor<T>(readerSchema: object): AvroDecoder<T> {
+      const readerType = avro.Type.forSchema(readerSchema as avro.Schema);
+      const resolvers = new Map<number, avro.Resolver>();
+      return async (buffer: Buffer) => {
+        if (buffer.length < HEADER_BYTES || buffer.readUInt8(0) !== MAGIC_BYTE) {
+          throw new AppError('AVRO_NOT_CONFLUENT', 'value is not in the Confluent Avro wire format (magic byte 0)', {
+            retriable: false,
+          });
+        }
+        const schemaId = buffer.readInt32BE(1);
+        let resolver = resolvers.get(schemaId);
+        if (!resolver) {
+          const writer = await writerType(schemaId);
+          try {
+            resolver = readerType.createResolver(writer);
+          } catch (error) {
+            throw new AppError('AVRO_INCOMPATIBLE', `schema id ${schemaId} cannot be read as ${readerType.name}: ${errorMessage(error)}`, {
+              retriable: false,
+            });
+          }
+          resolvers.set(schemaId, resolver);
+        }
+        try {
+          return readerType.fromBuffer(buffer.subarray(HEADER_BYTES), resolver, true) as T;
+        } catch (error) {
+          throw new AppError('AVRO_UNDECODABLE', `Avro body does not decode with schema id ${schemaId}: ${errorMessage(error)}`, {
+            retriable: false,
+          });
+        }
+      };
+    },
+  };
+}

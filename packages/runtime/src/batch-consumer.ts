@@ -1,0 +1,109 @@
+import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from 'pino';
+import { Gauge, type Registry } from 'prom-client';
+import { RetryAbortedError } from './backoff';
+
+export interface PartitionBatch {
+  topic: string;
+  partition: number;
+  messages: KafkaMessage[];
+  /** Keeps the group membership alive during long work (retries while a dependency is down). */
+  heartbeat: () => Promise<void>;
+  /** False once the partition was revoked or the consumer is stopping: stop retrying, resolve nothing. */
+  isActive: () => boolean;
+}
+
+export interface BatchConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  fromBeginning?: boolean;
+  log: Logger;
+  metrics?: Registry;
+  consumerConfig?: Omit<ConsumerConfig, 'groupId'>;
+  /**
+   * Makes the batch's effects durable. When it returns, every message of the batch is resolved
+   * and its offset may be committed. Poison records are the handler's to dead-letter; transient
+   * failures it retries itself (see retryTransient) while isActive() holds.
+   */
+  handle: (batch: PartitionBatch) => Promise<void>;
+}
+
+export interface BatchConsumer {
+  consumer: Consumer;
+  isReady: () => boolean;
+  stop: () => Promise<void>;
+}
+
+/**
+ * A kafkajs consumer-group loop with at-least-once semantics: offsets are resolved only after the
+ * handler made a batch durable, so a crash replays the batch rather than losing it.
+ */
+export async function startBatchConsumer(options: BatchConsumerOptions): Promise<BatchConsumer> {
+  const { kafka, log } = options;
+  const consumer = kafka.consumer({
+    groupId: options.groupId,
+    maxBytesPerPartition: 1024 * 1024,
+    ...options.consumerConfig,
+  });
+  let joined = false;
+  let stopping = false;
+  const lag = options.metrics
+    ? new Gauge({
+        name: 'kafka_consumer_lag',
+        help: 'Messages between the last fetched offset and the partition high watermark',
+        labelNames: ['group', 'topic', 'partition'],
+        registers: [options.metrics],
+      })
+    : undefined;
+
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    joined = true;
+    log.info({ groupId: payload.groupId, assignment: payload.memberAssignment }, 'joined consumer group');
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    joined = false;
+    log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
+  });
+  consumer.on(consumer.events.DISCONNECT, () => {
+    joined = false;
+  });
+
+  await consumer.connect();
+  await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+  await consumer.run({
+    eachBatchAutoResolve: false,
+    eachBatch: async (payload: EachBatchPayload) => {
+      const { batch } = payload;
+      if (batch.messages.length === 0) return;
+      const isActive = () => !stopping && payload.isRunning() && !payload.isStale();
+      try {
+        await options.handle({
+          topic: batch.topic,
+          partition: batch.partition,
+          messages: batch.messages,
+          heartbeat: payload.heartbeat,
+          isActive,
+        });
+      } catch (error) {
+        if (error instanceof RetryAbortedError) {
+          log.info({ topic: batch.topic, partition: batch.partition }, 'batch abandoned (revoked or stopping); it will be replayed');
+          return;
+        }
+        throw error;
+      }
+      payload.resolveOffset(batch.lastOffset());
+      await payload.commitOffsetsIfNecessary();
+      lag?.set({ group: options.groupId, topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
+    },
+  });
+
+  return {
+    consumer,
+    isReady: () => joined,
+    stop: async () => {
+      stopping = true;
+      await consumer.disconnect();
+    },
+  };
+}
