@@ -51,9 +51,11 @@ export async function retryTransient<T>(operation: () => Promise<T>, options: Re
       if (options.shouldContinue && !options.shouldContinue()) throw new RetryAbortedError(error);
       const delayMs = options.retryAfterMs?.(error) ?? backoffDelay(attempt, options.backoff);
       options.onRetry?.(error, attempt, delayMs);
-      const until = Date.now() + delayMs;
-      while (Date.now() < until) {
-        await sleep(Math.min(1000, until - Date.now()));
+      // Waits in slices of at most 1 s so heartbeats continue and a revocation is noticed early.
+      for (let waited = 0; waited < delayMs; ) {
+        const slice = Math.min(1000, delayMs - waited);
+        await sleep(slice);
+        waited += slice;
         await options.whileWaiting?.();
         if (options.shouldContinue && !options.shouldContinue()) throw new RetryAbortedError(error);
       }

@@ -7,4 +7,6 @@ export * from './kafka';
 export * from './logger';
 export * from './metrics';
 export * from './ops-server';
+export * from './run-main';
 export * from './shutdown';
+export * from './table-follower';

@@ -1,0 +1,37 @@
+import { Counter, Gauge, Histogram, LATENCY_BUCKETS, type Registry } from '@fleet/runtime';
+
+export type ProcessorMetrics = ReturnType<typeof createProcessorMetrics>;
+
+export function createProcessorMetrics(registry: Registry) {
+  return {
+    readings: new Counter({
+      name: 'processor_readings_total',
+      help: 'Telemetry readings consumed, by outcome (processed, late, duplicate, dead-lettered)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    events: new Counter({
+      name: 'processor_events_total',
+      help: 'Events produced to vehicle.events, by type',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    stateSize: new Gauge({
+      name: 'processor_state_vehicles',
+      help: 'Vehicles with detector state known to this instance',
+      registers: [registry],
+    }),
+    ingestToEventSeconds: new Histogram({
+      name: 'processor_ingest_to_event_seconds',
+      help: 'Bridge receive time of the triggering reading to the event being acknowledged by Kafka',
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    batchSeconds: new Histogram({
+      name: 'processor_batch_seconds',
+      help: 'Time to process and produce one partition batch',
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+  };
+}

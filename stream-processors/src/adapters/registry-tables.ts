@@ -1,0 +1,68 @@
+import { type Geofence, geofenceSchema, type Vehicle, vehicleSchema } from '@fleet/contracts';
+import { startTableFollower, type TableFollower } from '@fleet/runtime';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { compileGeofences, type GeofenceIndex } from '../domain/geofence-index';
+
+export interface RegistryTables {
+  vehicle: (vehicleId: string) => Vehicle | undefined;
+  /** The compiled geofence index; rebuilt lazily after the geofence table changed. */
+  geofences: () => GeofenceIndex;
+  caughtUp: () => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+function jsonParser<S extends z.ZodType>(schema: S, log: Logger) {
+  return (key: string, value: Buffer): z.output<S> | undefined => {
+    try {
+      const parsed = schema.safeParse(JSON.parse(value.toString('utf8')));
+      if (parsed.success) return parsed.data;
+      log.warn({ key, issues: parsed.error.issues }, 'registry record does not match its schema');
+    } catch {
+      log.warn({ key }, 'registry record is not JSON');
+    }
+    return undefined;
+  };
+}
+
+/** Vehicles and geofences as in-memory tables that follow the registry's compacted topics. */
+export async function startRegistryTables(options: {
+  kafka: Kafka;
+  topics: { vehicles: string; geofences: string };
+  groupIdPrefix: string;
+  log: Logger;
+}): Promise<RegistryTables> {
+  const { kafka, log } = options;
+  let index: GeofenceIndex | undefined;
+  const vehicles: TableFollower<Vehicle> = await startTableFollower({
+    kafka,
+    topic: options.topics.vehicles,
+    parse: jsonParser(vehicleSchema, log),
+    groupIdPrefix: `${options.groupIdPrefix}-vehicles`,
+    log,
+  });
+  const geofences: TableFollower<Geofence> = await startTableFollower({
+    kafka,
+    topic: options.topics.geofences,
+    parse: jsonParser(geofenceSchema, log),
+    onChange: () => {
+      index = undefined;
+    },
+    groupIdPrefix: `${options.groupIdPrefix}-geofences`,
+    log,
+  });
+  return {
+    vehicle: (vehicleId) => vehicles.table.get(vehicleId),
+    geofences: () => {
+      index ??= compileGeofences([...geofences.table.values()]);
+      return index;
+    },
+    caughtUp: async () => {
+      await Promise.all([vehicles.caughtUp(), geofences.caughtUp()]);
+    },
+    stop: async () => {
+      await Promise.all([vehicles.stop(), geofences.stop()]);
+    },
+  };
+}

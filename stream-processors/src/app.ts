@@ -1,0 +1,92 @@
+import { eventAvroSchema, type TelemetryReading, telemetryAvroSchema, type VehicleEvent, valueSubject } from '@fleet/contracts';
+import {
+  type AvroSerde,
+  type BatchConsumer,
+  createProducer,
+  ensureTopics,
+  type Registry,
+  startBatchConsumer,
+} from '@fleet/runtime';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { ProcessorConfig } from './config';
+import { createProcessorMetrics } from './adapters/processor-metrics';
+import { startRegistryTables } from './adapters/registry-tables';
+import { createTelemetryBatchHandler } from './adapters/telemetry-batch-handler';
+import { startVehicleStateStore } from './adapters/vehicle-state-store';
+import type { VehicleState } from './domain/vehicle-processor';
+
+export interface ProcessorAppDeps {
+  kafka: Kafka;
+  serde: AvroSerde;
+  log: Logger;
+  metrics: Registry;
+  config: Pick<ProcessorConfig, 'groupId' | 'topics' | 'partitions' | 'detector'>;
+}
+
+export interface ProcessorApp {
+  isReady: () => boolean;
+  stop: () => Promise<void>;
+}
+
+/** Wires the detectors to Kafka: telemetry in, events + state changelog out. */
+export async function startProcessorApp(deps: ProcessorAppDeps): Promise<ProcessorApp> {
+  const { kafka, log, config } = deps;
+  const { topics } = config;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, [
+      { topic: topics.telemetry, numPartitions: config.partitions },
+      { topic: topics.events, numPartitions: config.partitions },
+      { topic: topics.dlq, numPartitions: 1 },
+      { topic: topics.vehicles, numPartitions: 1, compacted: true },
+      { topic: topics.geofences, numPartitions: 1, compacted: true },
+    ]);
+    // The changelog is written to the partition number of the telemetry it came from, so it needs
+    // at least as many partitions as the telemetry topic has.
+    const [telemetryMeta] = (await admin.fetchTopicMetadata({ topics: [topics.telemetry] })).topics;
+    await ensureTopics(admin, [
+      { topic: topics.state, numPartitions: telemetryMeta?.partitions.length ?? config.partitions, compacted: true },
+    ]);
+  } finally {
+    await admin.disconnect();
+  }
+
+  const producer = createProducer(kafka);
+  await producer.connect();
+  const encodeEvent = await deps.serde.encoderFor<VehicleEvent>(valueSubject(topics.events), eventAvroSchema);
+  const registry = await startRegistryTables({ kafka, topics, groupIdPrefix: config.groupId, log });
+  await registry.caughtUp();
+  const states = await startVehicleStateStore<VehicleState>({ kafka, topic: topics.state, groupIdPrefix: config.groupId, log });
+
+  const handle = createTelemetryBatchHandler({
+    producer,
+    decode: deps.serde.decoderFor<TelemetryReading>(telemetryAvroSchema),
+    encodeEvent,
+    registry,
+    states,
+    detector: config.detector,
+    topics,
+    metrics: createProcessorMetrics(deps.metrics),
+    log,
+  });
+  const consumer: BatchConsumer = await startBatchConsumer({
+    kafka,
+    groupId: config.groupId,
+    topics: [topics.telemetry],
+    log,
+    metrics: deps.metrics,
+    handle,
+  });
+  consumer.consumer.on(consumer.consumer.events.GROUP_JOIN, () => states.invalidate());
+
+  return {
+    isReady: consumer.isReady,
+    stop: async () => {
+      await consumer.stop();
+      await Promise.all([states.stop(), registry.stop()]);
+      await producer.disconnect();
+    },
+  };
+}
