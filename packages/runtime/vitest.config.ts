@@ -4,7 +4,7 @@ export default defineProject({
   test: {
     name: '@fleet/runtime',
     include: ['test/**/*.test.ts'],
-    globalSetup: ['../testkit/src/global-setup.ts'],
+    globalSetup: ['@fleet/testkit/global-setup'],
     testTimeout: 60_000,
     hookTimeout: 240_000,
   },

@@ -22,13 +22,28 @@ export interface AvroSerde {
   decoderFor<T>(readerSchema: object): AvroDecoder<T>;
 }
 
-function registryError(error: unknown, what: string): AppError {
+/**
+ * The registry client reports a refused connection as HTTP 400 too, so a 4xx alone does not prove
+ * the registry answered: a cheap request tells an unreachable registry (transient) from a real
+ * rejection (permanent).
+ */
+async function registryError(error: unknown, what: string, registryUrl: string): Promise<AppError> {
   const status = (error as { status?: number }).status;
-  const permanent = status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+  const clientError = status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+  const permanent = clientError && (await isReachable(registryUrl));
   return new AppError(permanent ? 'REGISTRY_REJECTED' : 'REGISTRY_UNAVAILABLE', `${what}: ${errorMessage(error)}`, {
     retriable: !permanent,
     cause: error,
   });
+}
+
+async function isReachable(registryUrl: string): Promise<boolean> {
+  try {
+    await fetch(`${registryUrl}/subjects`, { signal: AbortSignal.timeout(2000) });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function invalidValueError(type: avro.Type, value: unknown): AppError {
@@ -48,13 +63,13 @@ export function createAvroSerde(options: { registryUrl: string }): AvroSerde {
     if (!pending) {
       pending = registry.getSchema(schemaId).then(
         (schema) => schema as unknown as avro.Type,
-        (error: unknown) => {
+        async (error: unknown) => {
           writerTypes.delete(schemaId);
           const status = (error as { status?: number }).status;
           if (status === 404) {
             throw new AppError('AVRO_UNKNOWN_SCHEMA', `schema id ${schemaId} is not in the registry`, { retriable: false });
           }
-          throw registryError(error, `fetching schema id ${schemaId}`);
+          throw await registryError(error, `fetching schema id ${schemaId}`, options.registryUrl);
         },
       );
       writerTypes.set(schemaId, pending);
@@ -69,7 +84,7 @@ export function createAvroSerde(options: { registryUrl: string }): AvroSerde {
       try {
         ({ id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject }));
       } catch (error) {
-        throw registryError(error, `registering the schema for subject ${subject}`);
+        throw await registryError(error, `registering the schema for subject ${subject}`, options.registryUrl);
       }
       writerTypes.set(id, Promise.resolve(type));
       const header = Buffer.alloc(HEADER_BYTES);

@@ -1,0 +1,103 @@
+import { getInfra, uniqueName, waitFor } from '@fleet/testkit';
+import type { Kafka } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../src/app-error';
+import { retryTransient } from '../src/backoff';
+import { type BatchConsumer, type PartitionBatch, startBatchConsumer } from '../src/batch-consumer';
+import { createKafka, createProducer, ensureTopics } from '../src/kafka';
+import { silentLogger } from '../src/logger';
+
+let kafka: Kafka;
+beforeAll(() => {
+  kafka = createKafka({ brokers: getInfra().kafkaBrokers, clientId: 'runtime-test', log: silentLogger() });
+});
+
+async function createTopicWith(values: string[]): Promise<string> {
+  const topic = uniqueName('batch');
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, [{ topic, numPartitions: 1 }]);
+  await admin.disconnect();
+  const producer = createProducer(kafka);
+  await producer.connect();
+  await producer.send({ topic, acks: -1, messages: values.map((value) => ({ key: 'k', value })) });
+  await producer.disconnect();
+  return topic;
+}
+
+async function committedOffset(groupId: string, topic: string): Promise<string | undefined> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  await admin.disconnect();
+  return offsets?.partitions[0]?.offset;
+}
+
+const running: BatchConsumer[] = [];
+afterAll(async () => {
+  await Promise.all(running.map((consumer) => consumer.stop()));
+});
+
+describe('startBatchConsumer against real Kafka', () => {
+  it('commits offsets only after the handler made a batch durable, retrying transient failures', async () => {
+    const topic = await createTopicWith(['a', 'b', 'c']);
+    const groupId = uniqueName('group');
+    const durable: string[] = [];
+    let failuresLeft = 2;
+    const handle = async (batch: PartitionBatch) => {
+      await retryTransient(
+        async () => {
+          if (failuresLeft-- > 0) throw new AppError('SINK_DOWN', 'sink unavailable', { retriable: true });
+          durable.push(...batch.messages.map((message) => String(message.value)));
+        },
+        { backoff: { initialMs: 10, maxMs: 20 }, shouldContinue: batch.isActive, whileWaiting: batch.heartbeat },
+      );
+    };
+    const consumer = await startBatchConsumer({ kafka, groupId, topics: [topic], log: silentLogger(), handle });
+    running.push(consumer);
+
+    await waitFor(() => durable.length === 3, { timeoutMs: 30_000 });
+    expect(durable).toEqual(['a', 'b', 'c']);
+    expect(consumer.isReady()).toBe(true);
+    await consumer.stop();
+    expect(await committedOffset(groupId, topic)).toBe('3');
+  });
+
+  it('leaves a batch uncommitted when it is abandoned during an outage, so the next consumer replays it', async () => {
+    const topic = await createTopicWith(['x', 'y']);
+    const groupId = uniqueName('group');
+    let attempts = 0;
+    const first = await startBatchConsumer({
+      kafka,
+      groupId,
+      topics: [topic],
+      log: silentLogger(),
+      // The sink stays down: the handler retries until the consumer is stopped.
+      handle: (batch) =>
+        retryTransient(
+          async () => {
+            attempts++;
+            throw new AppError('SINK_DOWN', 'sink unavailable', { retriable: true });
+          },
+          { backoff: { initialMs: 10, maxMs: 20 }, shouldContinue: batch.isActive, whileWaiting: batch.heartbeat },
+        ),
+    });
+    await waitFor(() => attempts >= 3, { timeoutMs: 30_000 });
+    await first.stop();
+    expect(['-1', '0']).toContain(await committedOffset(groupId, topic));
+
+    const seen: string[] = [];
+    const second = await startBatchConsumer({
+      kafka,
+      groupId,
+      topics: [topic],
+      log: silentLogger(),
+      handle: async (batch) => {
+        seen.push(...batch.messages.map((message) => String(message.value)));
+      },
+    });
+    running.push(second);
+    await waitFor(() => seen.length === 2, { timeoutMs: 30_000 });
+    expect(seen).toEqual(['x', 'y']);
+  });
+});
