@@ -1,0 +1,162 @@
+import { z } from 'zod';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export const SERVICE_NAMES = ['kafka', 'schema-registry', 'influxdb', 'smtp'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** Where the tests and services find the infrastructure. */
+export interface InfraEndpoints {
+  /** `host:port` bootstrap servers. */
+  kafkaBrokers: string[];
+  /** Confluent-compatible schema registry base URL (for `@kafkajs/confluent-schema-registry`). */
+  registryUrl: string;
+  influx: {
+    url: string;
+    /** `database/retention-policy` on InfluxDB 1.8, a bucket name on InfluxDB 2. */
+    bucket: string;
+    org: string;
+    token: string;
+  };
+  smtp: { host: string; port: number };
+  /** Base URL of the Mailpit-style HTTP API (`/api/v1/messages`, …). */
+  mailApiUrl: string;
+}
+
+/** Ports of the servers this project runs itself (all bound to 127.0.0.1). */
+export interface LocalPorts {
+  kafka: number;
+  kafkaController: number;
+  registry: number;
+  influxHttp: number;
+  influxRpc: number;
+  smtp: number;
+  mailApi: number;
+}
+
+export const LOCAL_HOST = '127.0.0.1';
+
+export const DEFAULT_PORTS: Readonly<LocalPorts> = {
+  kafka: 19092,
+  kafkaController: 19093,
+  registry: 18081,
+  influxHttp: 18086,
+  influxRpc: 18088,
+  smtp: 11025,
+  mailApi: 18025,
+};
+
+export const DEFAULT_INFLUX = { bucket: 'fleet/autogen', org: 'fleet', token: 'fleet-dev-token' } as const;
+
+/** Env var that overrides each local port. */
+export const PORT_ENV: Readonly<Record<keyof LocalPorts, string>> = {
+  kafka: 'FLEET_KAFKA_PORT',
+  kafkaController: 'FLEET_KAFKA_CONTROLLER_PORT',
+  registry: 'FLEET_REGISTRY_PORT',
+  influxHttp: 'FLEET_INFLUX_PORT',
+  influxRpc: 'FLEET_INFLUX_RPC_PORT',
+  smtp: 'FLEET_SMTP_PORT',
+  mailApi: 'FLEET_MAIL_API_PORT',
+};
+
+/** Env vars that, when set, point at an external server: the local one is then not started. */
+export const EXTERNAL_ENV: Readonly<Record<ServiceName, readonly string[]>> = {
+  kafka: ['KAFKA_BROKERS'],
+  'schema-registry': ['SCHEMA_REGISTRY_URL'],
+  influxdb: ['INFLUX_URL'],
+  smtp: ['SMTP_HOST', 'SMTP_PORT'],
+};
+
+export class InfraConfigError extends Error {
+  override name = 'InfraConfigError';
+}
+
+function get(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+const portSchema = z.coerce.number().int().min(1).max(65_535);
+const hostPortSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9A-Fa-f:]+\]:\d{1,5}$/, 'expected host:port')
+  .refine((value) => portSchema.safeParse(value.slice(value.lastIndexOf(':') + 1)).success, 'port out of range');
+const httpUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+  .transform((value) => value.replace(/\/+$/, ''));
+const hostSchema = z.string().regex(/^[A-Za-z0-9.-]+$|^\[?[0-9A-Fa-f:]+\]?$/, 'expected a host name or IP address');
+const nonEmptySchema = z.string().min(1);
+
+function parse<T>(schema: z.ZodType<T>, name: string, raw: string): T {
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const reason = result.error.issues.map((issue) => issue.message).join('; ');
+    throw new InfraConfigError(`${name}=${JSON.stringify(raw)} is invalid: ${reason}`);
+  }
+  return result.data;
+}
+
+function optional<T>(env: Env, name: string, schema: z.ZodType<T>, fallback: T): T {
+  const raw = get(env, name);
+  return raw === undefined ? fallback : parse(schema, name, raw);
+}
+
+/** Local ports, each overridable with its `FLEET_*_PORT` env var (validated, no duplicates). */
+export function localPorts(env: Env = process.env): LocalPorts {
+  const ports = { ...DEFAULT_PORTS };
+  for (const key of Object.keys(PORT_ENV) as (keyof LocalPorts)[]) {
+    ports[key] = optional(env, PORT_ENV[key], portSchema, DEFAULT_PORTS[key]);
+  }
+  const seen = new Map<number, string>();
+  for (const key of Object.keys(ports) as (keyof LocalPorts)[]) {
+    const other = seen.get(ports[key]);
+    if (other !== undefined) {
+      throw new InfraConfigError(`${PORT_ENV[key]} and ${other} both use port ${ports[key]}`);
+    }
+    seen.set(ports[key], PORT_ENV[key]);
+  }
+  return ports;
+}
+
+/** True when the env points the service at an external server (nothing to start locally). */
+export function isExternal(service: ServiceName, env: Env = process.env): boolean {
+  return EXTERNAL_ENV[service].some((name) => get(env, name) !== undefined);
+}
+
+/**
+ * Endpoints of the infrastructure: local defaults (see {@link DEFAULT_PORTS}), overridden by
+ * `KAFKA_BROKERS` (comma-separated host:port), `SCHEMA_REGISTRY_URL`, `INFLUX_URL`, `INFLUX_BUCKET`,
+ * `INFLUX_ORG`, `INFLUX_TOKEN`, `SMTP_HOST`, `SMTP_PORT`, `MAIL_API_URL`. Throws
+ * {@link InfraConfigError} on an invalid value.
+ */
+export function infraEndpoints(env: Env = process.env): InfraEndpoints {
+  const ports = localPorts(env);
+  const local = (port: number, path = '') => `http://${LOCAL_HOST}:${port}${path}`;
+
+  const brokersRaw = get(env, 'KAFKA_BROKERS');
+  const kafkaBrokers =
+    brokersRaw === undefined
+      ? [`${LOCAL_HOST}:${ports.kafka}`]
+      : brokersRaw
+          .split(',')
+          .map((broker) => broker.trim())
+          .filter((broker) => broker !== '')
+          .map((broker) => parse(hostPortSchema, 'KAFKA_BROKERS', broker));
+  if (kafkaBrokers.length === 0) throw new InfraConfigError('KAFKA_BROKERS lists no broker');
+
+  return {
+    kafkaBrokers,
+    registryUrl: optional(env, 'SCHEMA_REGISTRY_URL', httpUrlSchema, local(ports.registry, '/apis/ccompat/v7')),
+    influx: {
+      url: optional(env, 'INFLUX_URL', httpUrlSchema, local(ports.influxHttp)),
+      bucket: optional(env, 'INFLUX_BUCKET', nonEmptySchema, DEFAULT_INFLUX.bucket),
+      org: optional(env, 'INFLUX_ORG', nonEmptySchema, DEFAULT_INFLUX.org),
+      token: optional(env, 'INFLUX_TOKEN', nonEmptySchema, DEFAULT_INFLUX.token),
+    },
+    smtp: {
+      host: optional(env, 'SMTP_HOST', hostSchema, LOCAL_HOST),
+      port: optional(env, 'SMTP_PORT', portSchema, ports.smtp),
+    },
+    mailApiUrl: optional(env, 'MAIL_API_URL', httpUrlSchema, local(ports.mailApi)),
+  };
+}

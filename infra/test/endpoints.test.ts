@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { InfraConfigError, infraEndpoints, isExternal, localPorts } from '../src/endpoints';
+
+describe('infraEndpoints', () => {
+  it('defaults to the local servers on 127.0.0.1', () => {
+    expect(infraEndpoints({})).toEqual({
+      kafkaBrokers: ['127.0.0.1:19092'],
+      registryUrl: 'http://127.0.0.1:18081/apis/ccompat/v7',
+      influx: { url: 'http://127.0.0.1:18086', bucket: 'fleet/autogen', org: 'fleet', token: 'fleet-dev-token' },
+      smtp: { host: '127.0.0.1', port: 11025 },
+      mailApiUrl: 'http://127.0.0.1:18025',
+    });
+  });
+
+  it('takes external endpoints from the env and marks those services external', () => {
+    const env = {
+      KAFKA_BROKERS: ' kafka-1:9092, kafka-2:9092 ',
+      SCHEMA_REGISTRY_URL: 'http://registry:8081/',
+      INFLUX_URL: 'https://influx.example.test:8086',
+      INFLUX_BUCKET: 'fleet',
+      INFLUX_TOKEN: 'secret',
+      SMTP_PORT: '1025',
+      MAIL_API_URL: 'http://mailpit:8025',
+    };
+    const endpoints = infraEndpoints(env);
+    expect(endpoints.kafkaBrokers).toEqual(['kafka-1:9092', 'kafka-2:9092']);
+    expect(endpoints.registryUrl).toBe('http://registry:8081');
+    expect(endpoints.influx).toEqual({ url: 'https://influx.example.test:8086', bucket: 'fleet', org: 'fleet', token: 'secret' });
+    expect(endpoints.smtp).toEqual({ host: '127.0.0.1', port: 1025 });
+    expect(endpoints.mailApiUrl).toBe('http://mailpit:8025');
+    expect(['kafka', 'schema-registry', 'influxdb', 'smtp'].map((s) => isExternal(s as never, env))).toEqual([true, true, true, true]);
+    expect(isExternal('kafka', { KAFKA_BROKERS: '  ' })).toBe(false);
+  });
+
+  it('moves local ports with FLEET_*_PORT', () => {
+    const env = { FLEET_KAFKA_PORT: '29092', FLEET_REGISTRY_PORT: '28081' };
+    expect(localPorts(env).kafka).toBe(29092);
+    expect(infraEndpoints(env).kafkaBrokers).toEqual(['127.0.0.1:29092']);
+    expect(infraEndpoints(env).registryUrl).toBe('http://127.0.0.1:28081/apis/ccompat/v7');
+  });
+
+  it.each([
+    [{ KAFKA_BROKERS: 'no-port' }, /KAFKA_BROKERS/],
+    [{ KAFKA_BROKERS: 'host:70000' }, /KAFKA_BROKERS/],
+    [{ SCHEMA_REGISTRY_URL: 'ftp://x' }, /SCHEMA_REGISTRY_URL/],
+    [{ INFLUX_URL: 'not a url' }, /INFLUX_URL/],
+    [{ SMTP_PORT: '0' }, /SMTP_PORT/],
+    [{ FLEET_KAFKA_PORT: 'abc' }, /FLEET_KAFKA_PORT/],
+    [{ FLEET_SMTP_PORT: '19092' }, /both use port 19092/],
+  ])('rejects %j', (env, message) => {
+    expect(() => infraEndpoints(env)).toThrow(InfraConfigError);
+    expect(() => infraEndpoints(env)).toThrow(message);
+  });
+});
