@@ -5,5 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: ['packages/*', 'infra', 'bridge', 'stream-processors', 'sinks', 'alerts', 'device-simulator'],
+    reporters: ['default', './packages/testkit/src/summary-reporter.ts'],
+    // Two cores: the real servers need one of them.
+    maxWorkers: 2,
   },
 });
