@@ -8,7 +8,7 @@ const serviceDir = fileURLToPath(new URL('../..', import.meta.url));
 /** The real service (src/main.ts) in its own process, so a test can SIGKILL it like a crash. */
 export function spawnProcessor(pipeline: PipelineTopics): ChildProcess {
   const infra = getInfra();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'src/main.ts'], {
     cwd: serviceDir,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {

@@ -1,0 +1,46 @@
+import type { Geofence, TelemetryReading } from '@fleet/contracts';
+
+/** A reading with every optional field absent; receivedAt = ts + 250 so it is distinguishable. */
+export function reading(overrides: Partial<TelemetryReading> & { ts: number }): TelemetryReading {
+  return {
+    vehicleId: 'v1',
+    receivedAt: overrides.ts + 250,
+    seq: null,
+    lat: 52.0,
+    lon: 13.0,
+    speedKph: 0,
+    headingDeg: null,
+    gpsAccuracyM: null,
+    accelLongMps2: null,
+    rpm: null,
+    engineLoadPct: null,
+    throttlePct: null,
+    fuelLevelPct: null,
+    coolantTempC: null,
+    batteryV: null,
+    odometerKm: null,
+    ignition: null,
+    dtc: [],
+    ...overrides,
+  };
+}
+
+/** Readings at the given speeds, one per `stepMs`, starting at t = 0. */
+export function speedSeries(speeds: readonly number[], stepMs = 1000, startTs = 0): TelemetryReading[] {
+  return speeds.map((speedKph, i) => reading({ ts: startTs + i * stepMs, speedKph }));
+}
+
+/** Axis-aligned square polygon ring around a centre, half-size in degrees. */
+export function squareRing(lon: number, lat: number, half: number): [number, number][] {
+  return [
+    [lon - half, lat - half],
+    [lon + half, lat - half],
+    [lon + half, lat + half],
+    [lon - half, lat + half],
+    [lon - half, lat - half],
+  ];
+}
+
+export function geofence(overrides: Partial<Geofence> & Pick<Geofence, 'id' | 'shape'>): Geofence {
+  return { name: `Zone ${overrides.id}`, vehicleIds: 'all', alertOnEnter: true, alertOnExit: true, ...overrides };
+}
