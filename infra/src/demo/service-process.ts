@@ -9,6 +9,8 @@ export interface ServiceSpec {
   /** Port of its /healthz /readyz /metrics endpoints. */
   opsPort: number;
   env: Record<string, string>;
+  /** Extra Node.js flags (e.g. a larger young generation for the processors). */
+  nodeArgs?: string[];
 }
 
 export interface RunningService {
@@ -23,7 +25,7 @@ export function startService(spec: ServiceSpec, repoRoot: string, logDir: string
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `${spec.name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
     cwd: join(repoRoot, spec.dir),
     env: { ...process.env, ...spec.env },
     stdio: ['ignore', 'pipe', 'pipe'],
