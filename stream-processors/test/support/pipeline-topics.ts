@@ -1,4 +1,12 @@
-import { eventAvroSchema, type TelemetryReading, telemetryAvroSchema, type VehicleEvent, valueSubject } from '@fleet/contracts';
+import {
+  eventAvroSchema,
+  type ParsedTelemetry,
+  type TelemetryReading,
+  telemetryAvroSchema,
+  toTelemetryReading,
+  type VehicleEvent,
+  valueSubject,
+} from '@fleet/contracts';
 import { createAvroSerde, createKafka, createProducer, ensureTopics, silentLogger } from '@fleet/runtime';
 import { getInfra, uniqueName } from '@fleet/testkit';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
@@ -81,28 +89,7 @@ export async function createPipelineTopics(name: string): Promise<PipelineTopics
   };
 }
 
-/** A reading with everything optional left out. */
-export function reading(vehicleId: string, ts: number, speedKph: number, extra: Partial<TelemetryReading> = {}): TelemetryReading {
-  return {
-    vehicleId,
-    ts,
-    receivedAt: ts + 20,
-    seq: null,
-    lat: 52.52,
-    lon: 13.405,
-    speedKph,
-    headingDeg: null,
-    gpsAccuracyM: null,
-    accelLongMps2: null,
-    rpm: null,
-    engineLoadPct: null,
-    throttlePct: null,
-    fuelLevelPct: null,
-    coolantTempC: null,
-    batteryV: null,
-    odometerKm: null,
-    ignition: null,
-    dtc: [],
-    ...extra,
-  };
+/** A reading with everything optional left out (the bridge's own normalisation fills the nulls). */
+export function reading(vehicleId: string, ts: number, speedKph: number, extra: Partial<ParsedTelemetry> = {}): TelemetryReading {
+  return toTelemetryReading({ vehicleId, ts, lat: 52.52, lon: 13.405, speedKph, ...extra }, ts + 20);
 }
