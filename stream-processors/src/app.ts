@@ -56,9 +56,12 @@ export async function startProcessorApp(deps: ProcessorAppDeps): Promise<Process
   const producer = createProducer(kafka);
   await producer.connect();
   const encodeEvent = await deps.serde.encoderFor<VehicleEvent>(valueSubject(topics.events), eventAvroSchema);
-  const registry = await startRegistryTables({ kafka, topics, groupIdPrefix: config.groupId, log });
+  // Each follower joins a group of its own; joining them concurrently saves seconds at start-up.
+  const [registry, states] = await Promise.all([
+    startRegistryTables({ kafka, topics, groupIdPrefix: config.groupId, log }),
+    startVehicleStateStore<VehicleState>({ kafka, topic: topics.state, groupIdPrefix: config.groupId, log }),
+  ]);
   await registry.caughtUp();
-  const states = await startVehicleStateStore<VehicleState>({ kafka, topic: topics.state, groupIdPrefix: config.groupId, log });
 
   const handle = createTelemetryBatchHandler({
     producer,

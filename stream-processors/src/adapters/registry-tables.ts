@@ -35,23 +35,25 @@ export async function startRegistryTables(options: {
 }): Promise<RegistryTables> {
   const { kafka, log } = options;
   let index: GeofenceIndex | undefined;
-  const vehicles: TableFollower<Vehicle> = await startTableFollower({
-    kafka,
-    topic: options.topics.vehicles,
-    parse: jsonParser(vehicleSchema, log),
-    groupIdPrefix: `${options.groupIdPrefix}-vehicles`,
-    log,
-  });
-  const geofences: TableFollower<Geofence> = await startTableFollower({
-    kafka,
-    topic: options.topics.geofences,
-    parse: jsonParser(geofenceSchema, log),
-    onChange: () => {
-      index = undefined;
-    },
-    groupIdPrefix: `${options.groupIdPrefix}-geofences`,
-    log,
-  });
+  const [vehicles, geofences]: [TableFollower<Vehicle>, TableFollower<Geofence>] = await Promise.all([
+    startTableFollower({
+      kafka,
+      topic: options.topics.vehicles,
+      parse: jsonParser(vehicleSchema, log),
+      groupIdPrefix: `${options.groupIdPrefix}-vehicles`,
+      log,
+    }),
+    startTableFollower({
+      kafka,
+      topic: options.topics.geofences,
+      parse: jsonParser(geofenceSchema, log),
+      onChange: () => {
+        index = undefined;
+      },
+      groupIdPrefix: `${options.groupIdPrefix}-geofences`,
+      log,
+    }),
+  ]);
   return {
     vehicle: (vehicleId) => vehicles.table.get(vehicleId),
     geofences: () => {
