@@ -4,14 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { startSimulation } from '@fleet/device-simulator';
-import { dataDir, ensureInfra, repoRoot, stopInfra } from '../index';
+import { dataDir, ensureInfra, stopInfra } from '../index';
+import { type Pipeline, launchPipeline, logFileOf } from '../pipeline/launch-pipeline';
+import { readLiveCounts } from '../pipeline/live-counts';
 import { DEMO_USAGE, parseDemoOptions } from './demo-options';
-import { readLiveCounts } from './live-counts';
 import { seedDemoFleet } from './seed-fleet';
-import { type RunningService, type ServiceSpec, startService, waitUntilReady } from './service-process';
 
-const PORTS = { bridge: 9101, processors: 9102, sinks: 9103, alerts: 9104, api: 8080, mqtt: 1883, mqttWs: 8883 };
 const say = (line: string) => process.stdout.write(`${line}\n`);
+const infraLog = (line: string) => say(`  [infra] ${line}`);
 
 async function main(): Promise<void> {
   const options = parseDemoOptions(process.argv.slice(2));
@@ -20,39 +20,11 @@ async function main(): Promise<void> {
     return;
   }
   say('fleet telemetry demo: starting the local infrastructure (the first run fetches and builds it)…');
-  const infra = await ensureInfra({ owner: 'cli', log: (line) => say(`  [infra] ${line}`) });
+  const infra = await ensureInfra({ owner: 'cli', log: infraLog });
   const { endpoints } = infra;
   const adminToken = process.env.ADMIN_TOKEN ?? randomBytes(24).toString('hex');
-  const common = {
-    KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: endpoints.registryUrl,
-    INFLUX_URL: endpoints.influx.url,
-    INFLUX_TOKEN: endpoints.influx.token,
-    INFLUX_ORG: endpoints.influx.org,
-    INFLUX_BUCKET: endpoints.influx.bucket,
-    SMTP_HOST: endpoints.smtp.host,
-    SMTP_PORT: String(endpoints.smtp.port),
-  };
-  const specs: ServiceSpec[] = [
-    { name: 'bridge', dir: 'bridge', opsPort: PORTS.bridge, env: { ...common, OPS_PORT: String(PORTS.bridge) } },
-    {
-      name: 'stream-processors',
-      dir: 'stream-processors',
-      opsPort: PORTS.processors,
-      env: { ...common, OPS_PORT: String(PORTS.processors) },
-      // Per-vehicle states live just long enough to be promoted; a larger young generation halves GC cost.
-      nodeArgs: ['--max-semi-space-size=64'],
-    },
-    { name: 'sinks', dir: 'sinks', opsPort: PORTS.sinks, env: { ...common, OPS_PORT: String(PORTS.sinks) } },
-    {
-      name: 'alerts',
-      dir: 'alerts',
-      opsPort: PORTS.alerts,
-      env: { ...common, OPS_PORT: String(PORTS.alerts), HTTP_PORT: String(PORTS.api), ADMIN_TOKEN: adminToken },
-    },
-  ];
   const logDir = join(dataDir(), 'logs');
-  const services: RunningService[] = [];
+  let pipeline: Pipeline | undefined;
   let simulation: ReturnType<typeof startSimulation> | undefined;
   let statusTimer: NodeJS.Timeout | undefined;
 
@@ -63,8 +35,8 @@ async function main(): Promise<void> {
       clearInterval(statusTimer);
       const summary = await simulation?.stop();
       if (summary) say(`  simulator: ${summary.sent} readings sent, ${summary.acked} acknowledged`);
-      for (const service of [...services].reverse()) await service.stop();
-      if (infra.started.length > 0) await stopInfra(infra.started, { log: (line) => say(`  [infra] ${line}`) });
+      await pipeline?.stop();
+      if (infra.started.length > 0) await stopInfra(infra.started, { log: infraLog });
       say('stopped.');
     })();
     return stopping;
@@ -74,15 +46,12 @@ async function main(): Promise<void> {
   }
 
   try {
-    for (const spec of specs) {
-      say(`starting ${spec.name} (logs: ${join(logDir, `${spec.name}.log`)})`);
-      services.push(startService(spec, repoRoot, logDir));
-    }
-    await Promise.all(services.map((service) => waitUntilReady(service)));
-
-    const apiUrl = `http://127.0.0.1:${PORTS.api}`;
+    pipeline = await launchPipeline({ endpoints, adminToken, logDir }, (service) =>
+      say(`starting ${service.spec.name} (logs: ${service.logFile})`),
+    );
+    const { ports, apiUrl } = pipeline;
     simulation = startSimulation({
-      brokerUrl: `mqtt://127.0.0.1:${PORTS.mqtt}`,
+      brokerUrl: `mqtt://127.0.0.1:${ports.mqtt}`,
       vehicles: options.vehicles,
       ratePerSec: options.rate,
       seed: options.seed,
@@ -103,14 +72,14 @@ The pipeline is running with ${options.vehicles} simulated vehicles at ${options
   InfluxDB          ${endpoints.influx.url}  bucket ${endpoints.influx.bucket}
                     curl -s ${endpoints.influx.url}/query --data-urlencode "db=fleet" \\
                       --data-urlencode "q=SELECT count(speed_kph) FROM telemetry WHERE time > now() - 5m"
-  MQTT (devices)    mqtt://127.0.0.1:${PORTS.mqtt}  ws://127.0.0.1:${PORTS.mqttWs}
-  Health/metrics    http://127.0.0.1:{${PORTS.bridge},${PORTS.processors},${PORTS.sinks},${PORTS.alerts}}/{healthz,readyz,metrics}
-  Service logs      ${logDir}
+  MQTT (devices)    mqtt://127.0.0.1:${ports.mqtt}  ws://127.0.0.1:${ports.mqttWs}
+  Health/metrics    http://127.0.0.1:{${ports.bridgeOps},${ports.processorsOps},${ports.sinksOps},${ports.alertsOps}}/{healthz,readyz,metrics}
+  Service logs      ${logFileOf(logDir, '<service>')}
 
 Ctrl-C stops everything.
 `);
     statusTimer = setInterval(() => {
-      void readLiveCounts(PORTS).then((counts) => {
+      void readLiveCounts(ports).then((counts) => {
         const sim = simulation?.stats();
         say(
           `[${new Date().toISOString().slice(11, 19)}] published ${sim?.sent ?? 0}  accepted ${counts.readingsAccepted}  ` +

@@ -1,3 +1,5 @@
+import type { PipelinePorts } from './launch-pipeline';
+
 /** Reads a few counters from the services' Prometheus endpoints for the demo's status line. */
 export interface LiveCounts {
   readingsAccepted: number;
@@ -27,12 +29,12 @@ async function metricsOf(port: number): Promise<string> {
   }
 }
 
-export async function readLiveCounts(ports: { bridge: number; processors: number; sinks: number; alerts: number }): Promise<LiveCounts> {
+export async function readLiveCounts(ports: PipelinePorts): Promise<LiveCounts> {
   const [bridge, processors, sinks, alerts] = await Promise.all([
-    metricsOf(ports.bridge),
-    metricsOf(ports.processors),
-    metricsOf(ports.sinks),
-    metricsOf(ports.alerts),
+    metricsOf(ports.bridgeOps),
+    metricsOf(ports.processorsOps),
+    metricsOf(ports.sinksOps),
+    metricsOf(ports.alertsOps),
   ]);
   return {
     readingsAccepted: sumOf(bridge, 'bridge_readings_accepted_total'),
