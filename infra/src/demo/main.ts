@@ -3,7 +3,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { startSimulation } from '@fleet/device-simulator';
+import { createFleet, resolveSimulationOptions, startSimulation } from '@fleet/device-simulator';
 import { dataDir, ensureInfra, stopInfra } from '../index';
 import { type Pipeline, launchPipeline, logFileOf } from '../pipeline/launch-pipeline';
 import { readLiveCounts } from '../pipeline/live-counts';
@@ -50,16 +50,17 @@ async function main(): Promise<void> {
       say(`starting ${service.spec.name} (logs: ${service.logFile})`),
     );
     const { ports, apiUrl } = pipeline;
-    simulation = startSimulation({
+    const simulationOptions = resolveSimulationOptions({
       brokerUrl: `mqtt://127.0.0.1:${ports.mqtt}`,
       vehicles: options.vehicles,
       ratePerSec: options.rate,
       seed: options.seed,
       qos: 1,
     });
-    const geography = simulation.geography;
-    if (geography === undefined) throw new Error('the simulator did not describe its fleet geography');
-    const seeded = await seedDemoFleet({ apiUrl, adminToken, vehicleIds: simulation.vehicleIds, geography });
+    // The registry (depot geofence included) must be in place before the first vehicle leaves it.
+    const fleet = createFleet(simulationOptions);
+    const seeded = await seedDemoFleet({ apiUrl, adminToken, vehicleIds: fleet.vehicleIds, geography: fleet.geography });
+    simulation = startSimulation(simulationOptions);
 
     say(`
 The pipeline is running with ${options.vehicles} simulated vehicles at ${options.rate} Hz.
