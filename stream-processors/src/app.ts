@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { ProcessorConfig } from './config';
 import { createProcessorMetrics } from './adapters/processor-metrics';
 import { startRegistryTables } from './adapters/registry-tables';
+import { TELEMETRY_CONSUMER_CONFIG } from './adapters/telemetry-consumer-config';
 import { createTelemetryBatchHandler } from './adapters/telemetry-batch-handler';
 import { startVehicleStateStore } from './adapters/vehicle-state-store';
 import type { VehicleState } from './domain/vehicle-processor';
@@ -56,9 +57,19 @@ export async function startProcessorApp(deps: ProcessorAppDeps): Promise<Process
   const producer = createProducer(kafka);
   await producer.connect();
   const encodeEvent = await deps.serde.encoderFor<VehicleEvent>(valueSubject(topics.events), eventAvroSchema);
+  const metrics = createProcessorMetrics(deps.metrics);
   // Each follower joins a group of its own; joining them concurrently saves seconds at start-up.
   const [registry, states] = await Promise.all([
-    startRegistryTables({ kafka, topics, groupIdPrefix: config.groupId, log }),
+    startRegistryTables({
+      kafka,
+      topics,
+      groupIdPrefix: config.groupId,
+      log,
+      onSizes: (sizes) => {
+        metrics.registryRecords.set({ table: 'vehicles' }, sizes.vehicles);
+        metrics.registryRecords.set({ table: 'geofences' }, sizes.geofences);
+      },
+    }),
     startVehicleStateStore<VehicleState>({ kafka, topic: topics.state, groupIdPrefix: config.groupId, log }),
   ]);
   await registry.caughtUp();
@@ -71,7 +82,7 @@ export async function startProcessorApp(deps: ProcessorAppDeps): Promise<Process
     states,
     detector: config.detector,
     topics,
-    metrics: createProcessorMetrics(deps.metrics),
+    metrics,
     log,
   });
   const consumer: BatchConsumer = await startBatchConsumer({
@@ -80,6 +91,7 @@ export async function startProcessorApp(deps: ProcessorAppDeps): Promise<Process
     topics: [topics.telemetry],
     log,
     metrics: deps.metrics,
+    consumerConfig: TELEMETRY_CONSUMER_CONFIG,
     handle,
   });
   consumer.consumer.on(consumer.consumer.events.GROUP_JOIN, () => states.invalidate());

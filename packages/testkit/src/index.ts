@@ -65,3 +65,6 @@ export async function waitFor<T>(
     await sleep(options.intervalMs ?? 100);
   }
 }
+
+export { influxQl } from './influxql';
+export { type MailDetail, type MailSummary, mailDetail, mailsTo } from './mailbox';

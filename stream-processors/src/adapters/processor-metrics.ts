@@ -21,6 +21,12 @@ export function createProcessorMetrics(registry: Registry) {
       help: 'Vehicles with detector state known to this instance',
       registers: [registry],
     }),
+    registryRecords: new Gauge({
+      name: 'processor_registry_records',
+      help: 'Registry records known to this instance, by table (vehicles, geofences)',
+      labelNames: ['table'],
+      registers: [registry],
+    }),
     ingestToEventSeconds: new Histogram({
       name: 'processor_ingest_to_event_seconds',
       help: 'Bridge receive time of the triggering reading to the event being acknowledged by Kafka',

@@ -32,14 +32,19 @@ export async function startRegistryTables(options: {
   topics: { vehicles: string; geofences: string };
   groupIdPrefix: string;
   log: Logger;
+  /** Told the table sizes after each change (for the processor_registry_records gauge). */
+  onSizes?: (sizes: { vehicles: number; geofences: number }) => void;
 }): Promise<RegistryTables> {
   const { kafka, log } = options;
   let index: GeofenceIndex | undefined;
+  // Assigned once both followers exist; a change during start-up is reported by the next one.
+  let reportSizes = () => {};
   const [vehicles, geofences]: [TableFollower<Vehicle>, TableFollower<Geofence>] = await Promise.all([
     startTableFollower({
       kafka,
       topic: options.topics.vehicles,
       parse: jsonParser(vehicleSchema, log),
+      onChange: () => reportSizes(),
       groupIdPrefix: `${options.groupIdPrefix}-vehicles`,
       log,
     }),
@@ -49,11 +54,14 @@ export async function startRegistryTables(options: {
       parse: jsonParser(geofenceSchema, log),
       onChange: () => {
         index = undefined;
+        reportSizes();
       },
       groupIdPrefix: `${options.groupIdPrefix}-geofences`,
       log,
     }),
   ]);
+  reportSizes = () => options.onSizes?.({ vehicles: vehicles.table.size, geofences: geofences.table.size });
+  reportSizes();
   return {
     vehicle: (vehicleId) => vehicles.table.get(vehicleId),
     geofences: () => {

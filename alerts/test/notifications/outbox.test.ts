@@ -1,0 +1,91 @@
+import { AppError, silentLogger } from '@fleet/runtime';
+import { describe, expect, it } from 'vitest';
+import type { OutgoingEmail } from '../../src/adapters/smtp-mailer';
+import { type NotificationRecord, newRecord } from '../../src/notifications/notification-record';
+import { Outbox } from '../../src/notifications/outbox';
+
+function pending(key: string): NotificationRecord {
+  const policy = { seriesType: 'OVERSPEED', role: 'email', windowEnd: 2, cooldownMs: 1 } as const;
+  return newRecord({ key, kind: 'event', vehicleId: 'v1', ownerId: 'o1', type: 'OVERSPEED', ts: 1, partition: 0, status: 'pending', policy, facts: null }, 0);
+}
+
+function setup(results: (Error | null)[]) {
+  const sent: OutgoingEmail[] = [];
+  const committed: NotificationRecord[] = [];
+  const outbox = new Outbox({
+    mailer: {
+      send: async (email) => {
+        const result = results.shift() ?? null;
+        if (result) throw result;
+        sent.push(email);
+        return { response: '250 ok' };
+      },
+      close: () => undefined,
+    },
+    compose: (record) => ({
+      ok: true,
+      email: { from: 'f@x', to: 'o@x', subject: record.key, text: '', html: '', messageId: `<${record.key}@x>`, headers: {} },
+    }),
+    commit: async (record) => {
+      committed.push(record);
+    },
+    onFinal: () => undefined,
+    log: silentLogger(),
+    maxAttempts: 3,
+    backoff: { initialMs: 5, maxMs: 10 },
+  });
+  return { outbox, sent, committed };
+}
+
+const transient = () => new AppError('SMTP_UNAVAILABLE', '451 try later', { retriable: true });
+const permanent = () => new AppError('SMTP_REJECTED', '550 no such user', { retriable: false });
+
+async function settle(outbox: Outbox): Promise<void> {
+  for (let i = 0; i < 200 && outbox.size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  await outbox.stop();
+}
+
+describe('Outbox', () => {
+  it('retries a transient failure and records one send with the attempts', async () => {
+    const { outbox, sent, committed } = setup([transient()]);
+    outbox.start();
+    outbox.add(pending('a'));
+    await settle(outbox);
+    expect(sent).toHaveLength(1);
+    expect(committed).toMatchObject([{ key: 'a', status: 'sent', attempts: 2, recipient: 'o@x', messageId: '<a@x>' }]);
+  });
+
+  it('records failed at once on a permanent rejection, and keeps sending the others', async () => {
+    const { outbox, sent, committed } = setup([permanent()]);
+    outbox.start();
+    outbox.add(pending('a'));
+    outbox.add(pending('b'));
+    await settle(outbox);
+    expect(committed.map((r) => [r.key, r.status, r.reason, r.attempts])).toEqual([
+      ['a', 'failed', 'smtp-rejected', 1],
+      ['b', 'sent', null, 1],
+    ]);
+    expect(sent.map((e) => e.subject)).toEqual(['b']);
+  });
+
+  it('gives up after the bounded number of transient failures', async () => {
+    const { outbox, committed } = setup([transient(), transient(), transient(), transient()]);
+    outbox.start();
+    outbox.add(pending('a'));
+    await settle(outbox);
+    expect(committed).toMatchObject([{ key: 'a', status: 'failed', reason: 'retries-exhausted', attempts: 3 }]);
+  });
+
+  it('does not send a record while it is being amended', async () => {
+    const { outbox, committed } = setup([]);
+    outbox.add(pending('a'));
+    const amended = outbox.amend('a', { durationMs: 42_000, peakSpeedKph: 131 }, 5);
+    outbox.start();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(committed).toEqual([]);
+    expect(amended?.episode).toEqual({ durationMs: 42_000, peakSpeedKph: 131 });
+    outbox.release('a');
+    await settle(outbox);
+    expect(committed[0]?.episode).toEqual({ durationMs: 42_000, peakSpeedKph: 131 });
+  });
+});
