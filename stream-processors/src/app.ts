@@ -93,8 +93,8 @@ export async function startProcessorApp(deps: ProcessorAppDeps): Promise<Process
     metrics: deps.metrics,
     consumerConfig: TELEMETRY_CONSUMER_CONFIG,
     handle,
+    onGroupJoin: () => states.invalidate(),
   });
-  consumer.consumer.on(consumer.consumer.events.GROUP_JOIN, () => states.invalidate());
 
   return {
     isReady: consumer.isReady,

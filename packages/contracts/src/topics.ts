@@ -7,6 +7,10 @@ export const TOPICS = {
   registryOwners: 'fleet.registry.owners',
   registryVehicles: 'fleet.registry.vehicles',
   registryGeofences: 'fleet.registry.geofences',
+  /** Hashes of owner API tokens (kept apart from the owner records the processors read). */
+  registryOwnerTokens: 'fleet.registry.owner-tokens',
+  /** The alerts service's durable record of every notification decision, keyed by eventId. */
+  alertNotifications: 'fleet.alerts.notifications',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

@@ -27,6 +27,8 @@ export interface BatchConsumerOptions {
    * failures it retries itself (see retryTransient) while isActive() holds.
    */
   handle: (batch: PartitionBatch) => Promise<void>;
+  /** Called on every (re)join with this member's assignment, before any batch of it is handled. */
+  onGroupJoin?: (assignment: Record<string, number[]>) => void;
 }
 
 export interface BatchConsumer {
@@ -59,6 +61,7 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
 
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     joined = true;
+    options.onGroupJoin?.(payload.memberAssignment);
     log.info({ groupId: payload.groupId, assignment: payload.memberAssignment }, 'joined consumer group');
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {

@@ -3,6 +3,8 @@ import { AppError } from './app-error';
 
 export type Env = Record<string, string | undefined>;
 
+const SECRET_NAME = /TOKEN|PASSWORD|SECRET|KEY/i;
+
 /**
  * Validates a service's environment against a zod schema whose keys are the variable names.
  * On failure the error lists every variable with what is wrong and the value it got.
@@ -12,8 +14,11 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Env, service: st
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
-    const got = typeof issue.path[0] === 'string' ? env[issue.path[0]] : undefined;
-    return `  - ${name}: ${issue.message}${got === undefined ? '' : ` (got "${got}")`}`;
+    const variable = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
+    const got = variable === undefined ? undefined : env[variable];
+    // Never echo a secret into logs: say that it was set, not what it is.
+    const shown = variable !== undefined && SECRET_NAME.test(variable) ? '(a value, not shown)' : `"${got}"`;
+    return `  - ${name}: ${issue.message}${got === undefined ? '' : ` (got ${shown})`}`;
   });
   throw new AppError('CONFIG_INVALID', `${service}: invalid configuration:\n${lines.join('\n')}`, {
     retriable: false,

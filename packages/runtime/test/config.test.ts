@@ -45,6 +45,18 @@ describe('loadConfig', () => {
     expect(error.message).toMatch(/BATCH_SIZE: must be a whole number/);
   });
 
+  it('never echoes a secret variable', () => {
+    const withSecret = z.object({ ADMIN_TOKEN: z.string().min(16), DEVICE_AUTH_KEY: z.string().min(16) });
+    expect(() => loadConfig(withSecret, { ADMIN_TOKEN: 'short-secret', DEVICE_AUTH_KEY: 'tiny' }, 'svc')).toThrow(
+      /ADMIN_TOKEN: .*\(got \(a value, not shown\)\)/,
+    );
+    try {
+      loadConfig(withSecret, { ADMIN_TOKEN: 'short-secret', DEVICE_AUTH_KEY: 'tiny' }, 'svc');
+    } catch (error) {
+      expect((error as Error).message).not.toMatch(/short-secret|tiny/);
+    }
+  });
+
   it('rejects an empty list', () => {
     expect(() => loadConfig(schema, { KAFKA_BROKERS: ' , ' }, 'svc')).toThrow(/KAFKA_BROKERS: must list at least one value/);
   });
