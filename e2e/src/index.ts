@@ -1,0 +1,3 @@
+export { freePorts } from './free-ports';
+export { registryClient, startTestPipeline } from './test-pipeline';
+export { metricValue } from './metric-value';
