@@ -4,6 +4,7 @@ export * from './backoff';
 export * from './batch-consumer';
 export * from './config';
 export * from './kafka';
+export * from './kafka-errors';
 export * from './logger';
 export * from './metrics';
 export * from './ops-server';
