@@ -17,8 +17,7 @@ import { startEventConsumer } from './adapters/event-consumer';
 import { createApiApp } from './adapters/http/api-app';
 import { createInfluxNotifications } from './adapters/influx-notifications';
 import { createSmtpMailer } from './adapters/smtp-mailer';
-import { Table } from './adapters/table';
-import { startTableFollower } from './adapters/table-follower';
+import { startTables, stopTables } from './adapters/table';
 import { TableWriter } from './adapters/table-writer';
 import { adminTokenMatcher } from './adapters/tokens';
 import { NotificationPolicy } from './domain/notification-policy';
@@ -27,7 +26,7 @@ import { notificationRecordSchema } from './notifications/notification-record';
 import { Notifier, toPoint } from './notifications/notifier';
 import { Outbox } from './notifications/outbox';
 import { RegistryService } from './registry/registry-service';
-import { RegistryTables } from './registry/registry-tables';
+import { RegistryTables, type RegistryTopics, registryTableSpecs } from './registry/registry-tables';
 
 export interface AlertService {
   /** Bound ports (ask for 0 to get ephemeral ones). */
@@ -58,43 +57,33 @@ export async function startAlertService(config: AlertsConfig, log: Logger): Prom
 async function start(config: AlertsConfig, log: Logger, shutdown: ReturnType<typeof createShutdown>): Promise<AlertService> {
   const metrics = createMetricsRegistry('alerts');
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'fleet-alerts', log });
-  const tables = new RegistryTables(
-    {
-      owners: config.REGISTRY_OWNERS_TOPIC,
-      vehicles: config.REGISTRY_VEHICLES_TOPIC,
-      geofences: config.REGISTRY_GEOFENCES_TOPIC,
-      ownerTokens: config.REGISTRY_OWNER_TOKENS_TOPIC,
-    },
-    log,
-  );
-  const records = new Table(config.NOTIFICATIONS_TOPIC, notificationRecordSchema, log);
+  const registryTopics: RegistryTopics = {
+    owners: config.REGISTRY_OWNERS_TOPIC,
+    vehicles: config.REGISTRY_VEHICLES_TOPIC,
+    geofences: config.REGISTRY_GEOFENCES_TOPIC,
+    ownerTokens: config.REGISTRY_OWNER_TOKENS_TOPIC,
+  };
+  const specs = { ...registryTableSpecs(registryTopics), records: { topic: config.NOTIFICATIONS_TOPIC, schema: notificationRecordSchema } };
 
   const admin = kafka.admin();
   await admin.connect();
   try {
     // One partition per table: they are small, and one partition keeps their history in write order.
-    const tableTopics = [...tables.topicList(), records.topic].map((topic) => ({ topic, numPartitions: 1, compacted: true }));
+    const tableTopics = Object.values(specs).map(({ topic }) => ({ topic, numPartitions: 1, compacted: true }));
     await ensureTopics(admin, [...tableTopics, { topic: config.EVENTS_TOPIC, numPartitions: config.TOPIC_PARTITIONS }]);
   } finally {
     await admin.disconnect();
   }
 
-  const follower = await startTableFollower({
-    kafka,
-    topics: [...tables.topicList(), records.topic],
-    groupPrefix: `${config.CONSUMER_GROUP}-tables`,
-    log,
-    apply: (record) => {
-      if (!tables.apply(record)) records.apply(record);
-    },
-  });
-  shutdown.add('table follower', () => follower.stop());
-  await follower.ready;
+  // Every table is read to its end before anything is served or decided.
+  const { records, ...registry } = await startTables(specs, { kafka, log, groupIdPrefix: `${config.CONSUMER_GROUP}-tables` });
+  shutdown.add('tables', () => stopTables([records, ...Object.values(registry)]));
+  const tables = new RegistryTables(registry);
 
   const producer = createProducer(kafka);
   await producer.connect();
   shutdown.add('producer', () => producer.disconnect());
-  const writer = new TableWriter(producer, follower);
+  const writer = new TableWriter(producer);
 
   const final = new Counter({ name: 'alerts_notifications_total', help: 'Notification outcomes', labelNames: ['status'], registers: [metrics] });
   const decisions = new Counter({ name: 'alerts_decisions_total', help: 'Policy decisions per event', labelNames: ['outcome'], registers: [metrics] });
@@ -127,7 +116,7 @@ async function start(config: AlertsConfig, log: Logger, shutdown: ReturnType<typ
   const outbox = new Outbox({
     mailer,
     compose: (record) => composeEmail(tables, config.SMTP_FROM, record),
-    commit: (record) => writer.write(records.topic, [{ key: record.key, value: record }]),
+    commit: (record) => writer.write(records, [{ key: record.key, value: record }]),
     onFinal: (record) => {
       const point = toPoint(record);
       if (point) writePoints([point]);
@@ -140,7 +129,6 @@ async function start(config: AlertsConfig, log: Logger, shutdown: ReturnType<typ
   const notifier = new Notifier({
     tables,
     records,
-    follower,
     writer,
     policy: new NotificationPolicy(),
     outbox,
@@ -211,7 +199,8 @@ async function start(config: AlertsConfig, log: Logger, shutdown: ReturnType<typ
     host: config.OPS_HOST,
     port: config.OPS_PORT,
     registry: metrics,
-    readiness: { tables: follower.isReady, events: events.isReady },
+    // The tables were read to their end before the service started; they only follow from then on.
+    readiness: { tables: () => true, events: events.isReady },
     log,
   });
   shutdown.add('ops server', () => ops.close());

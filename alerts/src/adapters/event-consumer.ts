@@ -9,7 +9,7 @@ import {
   retryTransient,
   startBatchConsumer,
 } from '@fleet/runtime';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Counter, Registry } from 'prom-client';
 import type { SourcedEvent } from '../notifications/notifier';
 
@@ -21,36 +21,24 @@ export interface EventConsumerOptions {
   log: Logger;
   metrics: Registry;
   poison?: Counter;
+  /** Called on every group (re)join with this instance's partitions, before any batch of them is handled. */
   onAssignment: (partitions: number[]) => Promise<void>;
   handle: (events: SourcedEvent[], retry: { shouldContinue: () => boolean; whileWaiting: () => Promise<void> }) => Promise<void>;
-}
-
-/**
- * startBatchConsumer joins the group before it returns, so a GROUP_JOIN listener added afterwards
- * misses the first assignment. This hands it a Kafka whose consumers get the listener at creation.
- */
-function withJoinListener(kafka: Kafka, topic: string, onAssignment: (partitions: number[]) => void): Kafka {
-  const consumer = (config: Parameters<Kafka['consumer']>[0]): Consumer => {
-    const created = kafka.consumer(config);
-    created.on(created.events.GROUP_JOIN, ({ payload }) => onAssignment(payload.memberAssignment[topic] ?? []));
-    return created;
-  };
-  return new Proxy(kafka, { get: (target, property, receiver) => (property === 'consumer' ? consumer : Reflect.get(target, property, receiver)) });
 }
 
 /** Consumes vehicle.events (Avro, Confluent wire format) in batches; offsets commit after the handler. */
 export function startEventConsumer(options: EventConsumerOptions): Promise<BatchConsumer> {
   const decode = options.serde.decoderFor<Omit<VehicleEvent, 'type'> & { type: string }>(eventAvroSchema);
-  const kafka = withJoinListener(options.kafka, options.topic, (partitions) => {
-    options.onAssignment(partitions).catch((error: unknown) => options.log.error({ err: error }, 'adopting assigned partitions failed'));
-  });
   return startBatchConsumer({
-    kafka,
+    kafka: options.kafka,
     groupId: options.groupId,
     topics: [options.topic],
     fromBeginning: true,
     log: options.log,
     metrics: options.metrics,
+    onGroupJoin: (assignment) => {
+      options.onAssignment(assignment[options.topic] ?? []).catch((error: unknown) => options.log.error({ err: error }, 'adopting assigned partitions failed'));
+    },
     handle: async (batch) => {
       const retry = { shouldContinue: batch.isActive, whileWaiting: batch.heartbeat };
       const events: SourcedEvent[] = [];

@@ -1,6 +1,6 @@
 import { AppError, errorMessage } from '@fleet/runtime';
 import type { Producer } from 'kafkajs';
-import type { TableFollower } from './table-follower';
+import type { Table } from './table';
 
 export interface TableWrite {
   key: string;
@@ -10,19 +10,16 @@ export interface TableWrite {
 
 /**
  * Writes to compacted topics (acks=all through the idempotent producer) and returns once the
- * follower has read the write back, so the writer's next read sees it (read-your-writes).
+ * table has read the write back, so the writer's next read sees it (read-your-writes).
  */
 export class TableWriter {
-  constructor(
-    private readonly producer: Producer,
-    private readonly follower: TableFollower,
-  ) {}
+  constructor(private readonly producer: Producer) {}
 
-  async write(topic: string, writes: TableWrite[]): Promise<void> {
+  async write(table: Pick<Table<unknown>, 'topic' | 'sync'>, writes: TableWrite[]): Promise<void> {
     if (writes.length === 0) return;
-    let metadata: Awaited<ReturnType<Producer['send']>>;
+    const { topic } = table;
     try {
-      metadata = await this.producer.send({
+      await this.producer.send({
         topic,
         acks: -1,
         messages: writes.map(({ key, value }) => ({ key, value: value === null ? null : JSON.stringify(value) })),
@@ -30,11 +27,7 @@ export class TableWriter {
     } catch (error) {
       throw new AppError('KAFKA_WRITE_FAILED', `writing to ${topic}: ${errorMessage(error)}`, { retriable: true, cause: error });
     }
-    const only = metadata[0];
-    if (writes.length === 1 && metadata.length === 1 && only?.baseOffset !== undefined) {
-      await this.follower.waitForOffset(topic, only.partition, Number(only.baseOffset) + 1);
-    } else {
-      await this.follower.syncTo(topic);
-    }
+    // acks=all: the high watermark already includes the write, so reading to it reads the write back.
+    await table.sync();
   }
 }

@@ -1,57 +1,89 @@
-import type { Logger } from '@fleet/runtime';
+import { jsonRecordParser, type Logger, startTableFollower } from '@fleet/runtime';
+import type { Kafka } from 'kafkajs';
 import type { z } from 'zod';
-import type { TableRecord } from './table-follower';
 
 /**
- * The in-memory view of one compacted topic: key → latest valid value (tombstones delete).
- * Values are JSON validated with the record schema; an invalid value is logged and ignored
- * (the previous value stays), so one bad write cannot take the service down.
+ * The in-memory view of one compacted topic (key → latest valid value; tombstones delete), kept by
+ * the runtime's table follower. Values are JSON validated with the record schema; an invalid value
+ * is logged and ignored (the previous value stays), so one bad write cannot take the service down.
  */
-export class Table<S extends z.ZodType> {
-  private readonly rows = new Map<string, z.output<S>>();
+export interface Table<V> {
+  readonly topic: string;
+  get(key: string): V | undefined;
+  has(key: string): boolean;
+  values(): IterableIterator<V>;
+  readonly size: number;
+  /**
+   * Waits until everything written to the topic so far (e.g. a write Kafka just acknowledged with
+   * acks=all) has been applied: read-your-writes. Fails with a retriable TABLE_SYNC_TIMEOUT.
+   */
+  sync(): Promise<void>;
+  stop(): Promise<void>;
+}
 
-  constructor(
-    readonly topic: string,
-    private readonly schema: S,
-    private readonly log: Logger,
-  ) {}
+export interface TableSpec<S extends z.ZodType = z.ZodType> {
+  topic: string;
+  schema: S;
+}
 
-  apply(record: TableRecord): void {
-    if (record.value === null) {
-      this.rows.delete(record.key);
-      return;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(record.value.toString('utf8'));
-    } catch {
-      this.log.warn({ topic: record.topic, key: record.key, offset: record.offset }, 'ignoring a table record that is not JSON');
-      return;
-    }
-    const parsed = this.schema.safeParse(json);
-    if (!parsed.success) {
-      this.log.warn(
-        { topic: record.topic, key: record.key, offset: record.offset, issues: parsed.error.issues },
-        'ignoring a table record that does not match its schema',
-      );
-      return;
-    }
-    this.rows.set(record.key, parsed.data);
+export interface TableOptions {
+  kafka: Kafka;
+  log: Logger;
+  /** Prefix of each table's throw-away consumer group (every instance reads every partition). */
+  groupIdPrefix: string;
+  /** How long sync() waits before failing with a retriable error. */
+  syncTimeoutMs?: number;
+}
+
+/** Follows one compacted topic from the beginning and resolves once it was read to its end. */
+export async function startTable<S extends z.ZodType>(spec: TableSpec<S>, options: TableOptions): Promise<Table<z.output<S>>> {
+  const { topic } = spec;
+  const syncTimeoutMs = options.syncTimeoutMs ?? 30_000;
+  const follower = await startTableFollower<z.output<S>>({
+    kafka: options.kafka,
+    topic,
+    parse: jsonRecordParser(topic, spec.schema, options.log),
+    log: options.log,
+    groupIdPrefix: options.groupIdPrefix,
+  });
+
+  try {
+    // The start-up read may take longer than one sync on a large table: no timeout for it.
+    await follower.caughtUp({ timeoutMs: null });
+  } catch (error) {
+    await follower.stop();
+    throw error;
   }
+  options.log.info({ topic, records: follower.table.size }, 'table loaded');
+  return {
+    topic,
+    get: (key) => follower.table.get(key),
+    has: (key) => follower.table.has(key),
+    values: () => follower.table.values(),
+    get size() {
+      return follower.table.size;
+    },
+    // Fails with a retriable TABLE_SYNC_TIMEOUT, which the API answers with 503.
+    sync: () => follower.caughtUp({ timeoutMs: syncTimeoutMs }),
+    stop: follower.stop,
+  };
+}
 
-  get(key: string): z.output<S> | undefined {
-    return this.rows.get(key);
-  }
+type Tables<Specs extends Record<string, TableSpec>> = { [K in keyof Specs]: Table<z.output<Specs[K]['schema']>> };
 
-  has(key: string): boolean {
-    return this.rows.has(key);
+/** Starts several tables at once (each read to its end); if one fails, the others are stopped again. */
+export async function startTables<Specs extends Record<string, TableSpec>>(specs: Specs, options: TableOptions): Promise<Tables<Specs>> {
+  const names = Object.keys(specs);
+  const results = await Promise.allSettled(names.map((name) => startTable(specs[name] as TableSpec, options)));
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) {
+    await stopTables(results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : [])));
+    throw failed.reason;
   }
+  const started = results.map((result) => (result as PromiseFulfilledResult<Table<unknown>>).value);
+  return Object.fromEntries(names.map((name, index) => [name, started[index]])) as Tables<Specs>;
+}
 
-  values(): IterableIterator<z.output<S>> {
-    return this.rows.values();
-  }
-
-  get size(): number {
-    return this.rows.size;
-  }
+export async function stopTables(tables: Iterable<Pick<Table<unknown>, 'stop'>>): Promise<void> {
+  await Promise.all([...tables].map((table) => table.stop()));
 }

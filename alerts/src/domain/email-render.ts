@@ -1,4 +1,4 @@
-import type { EventType } from '@fleet/contracts';
+import type { EventType, VehicleEvent } from '@fleet/contracts';
 import {
   countEvents,
   escapeHtml,
@@ -12,18 +12,10 @@ import {
 import type { Episode, Fold } from './notification-policy';
 
 /** The facts of the event an email is about (the evidence fields are null when they do not apply). */
-export interface EventFacts {
-  type: EventType;
-  ts: number;
-  lat: number;
-  lon: number;
-  speedKph: number;
-  limitKph: number | null;
-  peakSpeedKph: number | null;
-  durationMs: number | null;
-  accelMps2: number | null;
-  geofenceName: string | null;
-}
+export type EventFacts = Pick<
+  VehicleEvent,
+  'type' | 'ts' | 'lat' | 'lon' | 'speedKph' | 'limitKph' | 'peakSpeedKph' | 'durationMs' | 'accelMps2' | 'geofenceName'
+>;
 
 export interface EmailSubjectMatter {
   owner: { name: string; timezone: string };

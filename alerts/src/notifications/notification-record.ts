@@ -1,4 +1,4 @@
-import { EVENT_TYPES } from '@fleet/contracts';
+import { EVENT_TYPES, type VehicleEvent } from '@fleet/contracts';
 import { z } from 'zod';
 import type { PolicyRecord } from '../domain/notification-policy';
 
@@ -27,6 +27,12 @@ export const factsSchema = z.object({
   geofenceName: z.string().nullable(),
 });
 export type EventFactsRecord = z.infer<typeof factsSchema>;
+
+/** The facts of an event that a notification keeps (what its email says). */
+export function eventFacts(event: VehicleEvent): EventFactsRecord {
+  const { lat, lon, speedKph, limitKph, peakSpeedKph, durationMs, accelMps2, geofenceId, geofenceName } = event;
+  return { lat, lon, speedKph, limitKph, peakSpeedKph, durationMs, accelMps2, geofenceId, geofenceName };
+}
 
 export const notificationRecordSchema = z.object({
   key: z.string(),

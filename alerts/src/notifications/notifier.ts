@@ -3,17 +3,16 @@ import { type Logger, type RetryOptions, retryTransient } from '@fleet/runtime';
 import type { Counter } from 'prom-client';
 import type { NotificationPoint } from '../adapters/influx-notifications';
 import type { Table } from '../adapters/table';
-import type { TableFollower } from '../adapters/table-follower';
 import type { TableWriter } from '../adapters/table-writer';
 import type { Decision, NotificationPolicy, NotifySettings, SummaryDue } from '../domain/notification-policy';
 import type { RegistryTables } from '../registry/registry-tables';
-import { newRecord, type NotificationRecord, type notificationRecordSchema, toPolicyRecord } from './notification-record';
+import { serialQueue } from '../serial-queue';
+import { eventFacts, newRecord, type NotificationRecord, toPolicyRecord } from './notification-record';
 import type { Outbox } from './outbox';
 
 export interface NotifierOptions {
   tables: RegistryTables;
-  records: Table<typeof notificationRecordSchema>;
-  follower: TableFollower;
+  records: Table<NotificationRecord>;
   writer: TableWriter;
   policy: NotificationPolicy;
   outbox: Outbox;
@@ -52,7 +51,7 @@ export function toPoint(record: NotificationRecord): NotificationPoint | null {
  * Event batches and window ticks run one at a time.
  */
 export class Notifier {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly serial = serialQueue();
   private watermark = 0;
   /** Partitions of the event topic this instance is assigned; null until the first assignment. */
   private owned: Set<number> | null = null;
@@ -62,12 +61,6 @@ export class Notifier {
 
   constructor(private readonly options: NotifierOptions) {
     this.now = options.now ?? Date.now;
-  }
-
-  private serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task, task);
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   owns = (partition: number): boolean => this.owned === null || this.owned.has(partition);
@@ -88,7 +81,7 @@ export class Notifier {
   }
 
   private async syncRecords(retry: Retry): Promise<void> {
-    await retryTransient(() => this.options.follower.syncTo(this.options.records.topic), retry);
+    await retryTransient(() => this.options.records.sync(), retry);
     if (this.dirty) {
       this.options.policy.restore([...this.options.records.values()].map(toPolicyRecord));
       this.dirty = false;
@@ -106,10 +99,9 @@ export class Notifier {
   }
 
   private baseRecord(event: VehicleEvent, partition: number, ownerId: string | null): NotificationRecord {
-    const { eventId, vehicleId, type, ts, lat, lon, speedKph, limitKph, peakSpeedKph, durationMs, accelMps2 } = event;
-    const facts = { lat, lon, speedKph, limitKph, peakSpeedKph, durationMs, accelMps2, geofenceId: event.geofenceId, geofenceName: event.geofenceName };
+    const { eventId, vehicleId, type, ts } = event;
     const policy = { seriesType: null, role: 'none' } as const;
-    return newRecord({ key: eventId, kind: 'event', vehicleId, ownerId, type, ts, partition, status: 'suppressed', policy, facts }, this.now());
+    return newRecord({ key: eventId, kind: 'event', vehicleId, ownerId, type, ts, partition, status: 'suppressed', policy, facts: eventFacts(event) }, this.now());
   }
 
   private applyDecision(record: NotificationRecord, decision: Decision): NotificationRecord {
@@ -201,7 +193,7 @@ export class Notifier {
     if (records.length === 0) return;
     try {
       await retryTransient(
-        () => this.options.writer.write(this.options.records.topic, records.map((record) => ({ key: record.key, value: record }))),
+        () => this.options.writer.write(this.options.records, records.map((record) => ({ key: record.key, value: record }))),
         retry,
       );
     } catch (error) {

@@ -1,8 +1,10 @@
 import type { Geofence, Owner, Vehicle } from '@fleet/contracts';
 import { conflict, notFound, validationError } from '../api-error';
+import type { Table } from '../adapters/table';
 import type { TableWriter } from '../adapters/table-writer';
 import { issueOwnerToken, newId } from '../adapters/tokens';
 import { type Collection, mergePatch } from '../domain/registry-input';
+import { serialQueue } from '../serial-queue';
 import type { RegistryTables } from './registry-tables';
 import { validateRecord } from './validate-record';
 
@@ -17,7 +19,7 @@ const ID_PREFIX: Record<Collection, string> = { owners: 'own', vehicles: 'veh', 
  * with another command of this instance. (Two instances writing the same id at once: last write wins.)
  */
 export class RegistryService {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly serial = serialQueue();
 
   constructor(
     private readonly tables: RegistryTables,
@@ -25,14 +27,8 @@ export class RegistryService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  private serial<T>(command: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(command, command);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
   private table<C extends Collection>(collection: C) {
-    return this.tables[collection] as unknown as { topic: string; get(id: string): RecordOf[C] | undefined; has(id: string): boolean };
+    return this.tables[collection] as unknown as Table<RecordOf[C]>;
   }
 
   get<C extends Collection>(collection: C, id: string): RecordOf[C] {
@@ -60,7 +56,7 @@ export class RegistryService {
 
   private async put(collection: Collection, record: Owner | Vehicle | Geofence): Promise<void> {
     this.checkReferences(collection, record);
-    await this.writer.write(this.table(collection).topic, [{ key: record.id, value: record }]);
+    await this.writer.write(this.table(collection), [{ key: record.id, value: record }]);
   }
 
   /** Creates a record; an owner also gets a token, returned here once and stored only as a hash. */
@@ -115,8 +111,8 @@ export class RegistryService {
           throw conflict(`vehicle "${id}" is assigned to geofences ${fences.map((g) => g.id).join(', ')}; remove it from them first`);
         }
       }
-      await this.writer.write(this.table(collection).topic, [{ key: id, value: null }]);
-      if (collection === 'owners') await this.writer.write(this.tables.ownerTokens.topic, [{ key: id, value: null }]);
+      await this.writer.write(this.table(collection), [{ key: id, value: null }]);
+      if (collection === 'owners') await this.writer.write(this.tables.ownerTokens, [{ key: id, value: null }]);
     });
   }
 
@@ -130,7 +126,7 @@ export class RegistryService {
 
   private async writeToken(ownerId: string): Promise<string> {
     const { token, hash } = issueOwnerToken(ownerId);
-    await this.writer.write(this.tables.ownerTokens.topic, [
+    await this.writer.write(this.tables.ownerTokens, [
       { key: ownerId, value: { ownerId, tokenHash: hash, issuedAt: this.now() } },
     ]);
     return token;

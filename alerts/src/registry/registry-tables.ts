@@ -1,8 +1,6 @@
-import { TOPICS, geofenceSchema, ownerSchema, vehicleSchema } from '@fleet/contracts';
-import type { Logger } from '@fleet/runtime';
+import { type Geofence, geofenceSchema, type Owner, ownerSchema, TOPICS, type Vehicle, vehicleSchema } from '@fleet/contracts';
 import { z } from 'zod';
-import { Table } from '../adapters/table';
-import type { TableRecord } from '../adapters/table-follower';
+import type { Table } from '../adapters/table';
 
 /** Topic names of the registry (configurable so tests and side-by-side deployments do not collide). */
 export interface RegistryTopics {
@@ -17,7 +15,7 @@ export const DEFAULT_REGISTRY_TOPICS: RegistryTopics = {
   owners: TOPICS.registryOwners,
   vehicles: TOPICS.registryVehicles,
   geofences: TOPICS.registryGeofences,
-  ownerTokens: 'fleet.registry.owner-tokens',
+  ownerTokens: TOPICS.registryOwnerTokens,
 };
 
 export const ownerTokenSchema = z.object({
@@ -28,38 +26,27 @@ export const ownerTokenSchema = z.object({
 });
 export type OwnerTokenRecord = z.infer<typeof ownerTokenSchema>;
 
+/** The registry's tables as specs for startTables (record schemas by topic). */
+export function registryTableSpecs(topics: RegistryTopics) {
+  return {
+    owners: { topic: topics.owners, schema: ownerSchema },
+    vehicles: { topic: topics.vehicles, schema: vehicleSchema },
+    geofences: { topic: topics.geofences, schema: geofenceSchema },
+    ownerTokens: { topic: topics.ownerTokens, schema: ownerTokenSchema },
+  };
+}
+
 export class RegistryTables {
-  readonly owners: Table<typeof ownerSchema>;
-  readonly vehicles: Table<typeof vehicleSchema>;
-  readonly geofences: Table<typeof geofenceSchema>;
-  readonly ownerTokens: Table<typeof ownerTokenSchema>;
-  private readonly byTopic: Map<string, { apply: (record: TableRecord) => void }>;
+  readonly owners: Table<Owner>;
+  readonly vehicles: Table<Vehicle>;
+  readonly geofences: Table<Geofence>;
+  readonly ownerTokens: Table<OwnerTokenRecord>;
 
-  constructor(
-    readonly topics: RegistryTopics,
-    log: Logger,
-  ) {
-    this.owners = new Table(topics.owners, ownerSchema, log);
-    this.vehicles = new Table(topics.vehicles, vehicleSchema, log);
-    this.geofences = new Table(topics.geofences, geofenceSchema, log);
-    this.ownerTokens = new Table(topics.ownerTokens, ownerTokenSchema, log);
-    this.byTopic = new Map<string, { apply: (record: TableRecord) => void }>([
-      [topics.owners, this.owners],
-      [topics.vehicles, this.vehicles],
-      [topics.geofences, this.geofences],
-      [topics.ownerTokens, this.ownerTokens],
-    ]);
-  }
-
-  topicList(): string[] {
-    return [...this.byTopic.keys()];
-  }
-
-  /** Applies a record if it belongs to a registry topic; returns whether it did. */
-  apply(record: TableRecord): boolean {
-    const table = this.byTopic.get(record.topic);
-    table?.apply(record);
-    return table !== undefined;
+  constructor(tables: Pick<RegistryTables, 'owners' | 'vehicles' | 'geofences' | 'ownerTokens'>) {
+    this.owners = tables.owners;
+    this.vehicles = tables.vehicles;
+    this.geofences = tables.geofences;
+    this.ownerTokens = tables.ownerTokens;
   }
 
   vehiclesOf(ownerId: string): string[] {

@@ -1,9 +1,9 @@
 import { createKafka, createProducer } from '@fleet/runtime';
-import { waitFor } from '@fleet/testkit';
+import { mailsTo, waitFor } from '@fleet/testkit';
 import { afterAll, expect, it } from 'vitest';
-import { newRecord } from '../../src/notifications/notification-record';
-import { eventProducer, getInfra, log, type RunningAlerts, startAlerts, testEnv, vehicleEvent } from '../support/harness';
-import { mailsTo, uniqueAddress } from '../support/mailbox';
+import { eventFacts } from '../../src/notifications/notification-record';
+import { eventProducer, getInfra, log, type RunningAlerts, startAlerts, testEnv, uniqueAddress, vehicleEvent } from '../support/harness';
+import { pendingEmail } from '../support/records';
 
 const infra = getInfra();
 const running: RunningAlerts[] = [];
@@ -23,12 +23,7 @@ it('a decision recorded as pending before a crash is sent once after the restart
 
   // The state a crash leaves behind between "decision recorded" and "email sent".
   const event = vehicleEvent('HARSH_ACCELERATION', 'vc', Date.now() - 5 * 60_000, { accelMps2: 4.2 });
-  const facts = { lat: event.lat, lon: event.lon, speedKph: event.speedKph, limitKph: null, peakSpeedKph: null, durationMs: null, accelMps2: 4.2, geofenceId: null, geofenceName: null };
-  const policy = { seriesType: 'HARSH_ACCELERATION', role: 'email', windowEnd: event.ts + 600_000, cooldownMs: 600_000 } as const;
-  const pending = newRecord(
-    { key: event.eventId, kind: 'event', vehicleId: 'vc', ownerId: 'oc', type: 'HARSH_ACCELERATION', ts: event.ts, partition: 0, status: 'pending', policy, facts },
-    Date.now(),
-  );
+  const pending = pendingEmail({ key: event.eventId, vehicleId: 'vc', ownerId: 'oc', type: event.type, ts: event.ts, facts: eventFacts(event) }, Date.now());
   const producer = createProducer(createKafka({ brokers: infra.kafkaBrokers, clientId: 'alerts-test', log }));
   await producer.connect();
   await producer.send({ topic: env.NOTIFICATIONS_TOPIC as string, acks: -1, messages: [{ key: pending.key, value: JSON.stringify(pending) }] });

@@ -1,9 +1,7 @@
 import type { Env } from '@fleet/runtime';
-import { waitFor } from '@fleet/testkit';
+import { influxQl, mailDetail, mailsTo, waitFor } from '@fleet/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventProducer, getInfra, type RunningAlerts, startAlerts, testEnv, vehicleEvent } from '../support/harness';
-import { influxRows } from '../support/influx';
-import { mailDetail, mailsTo, uniqueAddress } from '../support/mailbox';
+import { eventProducer, getInfra, type RunningAlerts, startAlerts, testEnv, uniqueAddress, vehicleEvent } from '../support/harness';
 
 const infra = getInfra();
 let env: Env;
@@ -82,7 +80,7 @@ describe('notifications against real Kafka and the SMTP catcher', () => {
 
   it('the notifications measurement in InfluxDB records the send', async () => {
     const rows = await waitFor(async () => {
-      const found = await influxRows(infra.influx.url, infra.influx.bucket, `SELECT * FROM notifications WHERE vehicle_id = '${v(1)}'`);
+      const found = await influxQl(infra.influx, `SELECT * FROM notifications WHERE vehicle_id = '${v(1)}'`);
       return found.length > 0 ? found : null;
     }, { timeoutMs: 20_000 });
     expect(rows).toMatchObject([{ event_id: event.eventId, status: 'sent', channel: 'email', type: 'OVERSPEED', recipient: recipient.email, attempts: 1 }]);
@@ -141,7 +139,7 @@ describe('notifications against real Kafka and the SMTP catcher', () => {
       ['HARSH_BRAKING', 'suppressed', 'preferences'],
     ]);
     const rows = await waitFor(async () => {
-      const found = await influxRows(infra.influx.url, infra.influx.bucket, `SELECT * FROM notifications WHERE vehicle_id = '${v(4)}'`);
+      const found = await influxQl(infra.influx, `SELECT * FROM notifications WHERE vehicle_id = '${v(4)}'`);
       return found.length >= 2 ? found : null;
     }, { timeoutMs: 20_000 });
     expect(rows.map((row) => [row.type, row.status]).sort()).toEqual([['GEOFENCE_EXIT', 'sent'], ['HARSH_BRAKING', 'suppressed']]);

@@ -1,13 +1,11 @@
 import { AppError, silentLogger } from '@fleet/runtime';
 import { describe, expect, it } from 'vitest';
 import type { OutgoingEmail } from '../../src/adapters/smtp-mailer';
-import { type NotificationRecord, newRecord } from '../../src/notifications/notification-record';
+import type { NotificationRecord } from '../../src/notifications/notification-record';
 import { Outbox } from '../../src/notifications/outbox';
+import { pendingEmail } from '../support/records';
 
-function pending(key: string): NotificationRecord {
-  const policy = { seriesType: 'OVERSPEED', role: 'email', windowEnd: 2, cooldownMs: 1 } as const;
-  return newRecord({ key, kind: 'event', vehicleId: 'v1', ownerId: 'o1', type: 'OVERSPEED', ts: 1, partition: 0, status: 'pending', policy, facts: null }, 0);
-}
+const pending = (key: string) => pendingEmail({ key, vehicleId: 'v1', ownerId: 'o1', type: 'OVERSPEED', ts: 1, cooldownMs: 1 });
 
 function setup(results: (Error | null)[]) {
   const sent: OutgoingEmail[] = [];

@@ -1,8 +1,7 @@
 import type { Env } from '@fleet/runtime';
-import { waitFor } from '@fleet/testkit';
+import { influxQl, waitFor } from '@fleet/testkit';
 import { afterEach, expect, it } from 'vitest';
 import { eventProducer, getInfra, type RunningAlerts, startAlerts, testEnv, vehicleEvent } from '../support/harness';
-import { influxRows } from '../support/influx';
 import { type FaultServer, startFaultServer } from '../support/smtp-fault-server';
 
 const infra = getInfra();
@@ -61,7 +60,7 @@ it('SMTP 550 → recorded failed at once, and the stream moves on to the next ev
   await notification(alerts, 'vok', 'sent');
   expect(smtp.accepted.map((mail) => mail.to)).toEqual([['ok@example.com']]);
   const rows = await waitFor(async () => {
-    const found = await influxRows(infra.influx.url, infra.influx.bucket, `SELECT * FROM notifications WHERE vehicle_id = '${v550}'`);
+    const found = await influxQl(infra.influx, `SELECT * FROM notifications WHERE vehicle_id = '${v550}'`);
     return found.length > 0 ? found : null;
   }, { timeoutMs: 20_000 });
   expect(rows).toMatchObject([{ status: 'failed', recipient: 'bounce@example.com', attempts: 1 }]);

@@ -76,6 +76,9 @@ export async function startAlerts(env: Env): Promise<RunningAlerts> {
 
 export { getInfra, uniqueName };
 
+/** An email address unique to this call, to find a test's mail in the shared SMTP catcher. */
+export const uniqueAddress = (prefix: string) => `${uniqueName(prefix)}@example.com`;
+
 /** Produces VehicleEvents to a topic in the Confluent Avro wire format, as the processors do. */
 export async function eventProducer(infra: InfraEndpoints, topic: string) {
   const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'alerts-test', log });

@@ -54,8 +54,39 @@ export interface TopicSpec {
   configs?: Record<string, string>;
 }
 
-/** Creates the topics that do not exist yet; existing ones are left as they are. */
-export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<void> {
+/** A protocol error the broker marks retriable (e.g. UNKNOWN_TOPIC_OR_PARTITION while a new topic propagates). */
+function isRetriableProtocolError(error: unknown): boolean {
+  const e = error as { name?: string; retriable?: boolean; errors?: unknown[] };
+  if (e?.name === 'KafkaJSAggregateError') return (e.errors ?? []).every(isRetriableProtocolError);
+  return e?.name === 'KafkaJSProtocolError' && e.retriable === true;
+}
+
+/**
+ * Creates the topics that do not exist yet; existing ones are left as they are. Right after a
+ * creation the broker may briefly answer metadata requests for the new topic with
+ * UNKNOWN_TOPIC_OR_PARTITION (kafkajs gives up on it while waiting for leaders; seen on a freshly
+ * started KRaft broker with several services creating their topics at once): such retriable
+ * protocol errors are retried for up to `retryForMs`.
+ */
+export async function ensureTopics(
+  admin: Admin,
+  specs: TopicSpec[],
+  options: { retryForMs?: number; sleep?: (ms: number) => Promise<void> } = {},
+): Promise<void> {
+  const deadline = Date.now() + (options.retryForMs ?? 30_000);
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await createMissingTopics(admin, specs);
+      return;
+    } catch (error) {
+      if (!isRetriableProtocolError(error) || Date.now() >= deadline) throw error;
+      await sleep(Math.min(100 * 2 ** attempt, 2_000));
+    }
+  }
+}
+
+async function createMissingTopics(admin: Admin, specs: TopicSpec[]): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = specs.filter((spec) => !existing.has(spec.topic));
   if (missing.length === 0) return;

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { AppError } from './app-error';
+import { retryTransient } from './backoff';
+import { classifyKafkaError } from './kafka-errors';
 
 export interface TableFollowerOptions<V> {
   kafka: Kafka;
@@ -17,8 +21,12 @@ export interface TableFollowerOptions<V> {
 
 export interface TableFollower<V> {
   table: ReadonlyMap<string, V>;
-  /** Resolves once every partition has been read up to the high watermark at the time of the call. */
-  caughtUp: (options?: { partitions?: number[]; timeoutMs?: number }) => Promise<void>;
+  /**
+   * Resolves once every partition has been read up to the high watermark at the time of the call
+   * (after an acks=all write, that includes the write: read-your-writes). Rejects with a retriable
+   * TABLE_SYNC_TIMEOUT after `timeoutMs` (default 60 s; null waits as long as it takes).
+   */
+  caughtUp: (options?: { partitions?: number[]; timeoutMs?: number | null }) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -31,12 +39,15 @@ export async function startTableFollower<V>(options: TableFollowerOptions<V>): P
   const table = new Map<string, V>();
   const nextOffset = new Map<number, bigint>();
   const waiters = new Set<() => void>();
+  let stopped = false;
   const admin = kafka.admin();
   await admin.connect();
   const consumer = kafka.consumer({
     groupId: `${options.groupIdPrefix}-${randomUUID()}`,
     // A follower never commits; its group is disposable and expires after it leaves.
     sessionTimeout: 30_000,
+    // Short fetch waits: new records show up quickly and stop() is not held by an open fetch.
+    maxWaitTimeInMs: 500,
   });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -60,18 +71,35 @@ export async function startTableFollower<V>(options: TableFollowerOptions<V>): P
     },
   });
 
-  async function caughtUp({ partitions, timeoutMs = 60_000 }: { partitions?: number[]; timeoutMs?: number } = {}) {
-    const highWatermarks = (await admin.fetchTopicOffsets(topic)).filter(
-      (offsets) => partitions === undefined || partitions.includes(offsets.partition),
+  async function endOffsets(partitions: number[] | undefined) {
+    // Right after a topic is created the leader may not be known yet: that is worth a retry.
+    const offsets = await retryTransient(
+      () => admin.fetchTopicOffsets(topic).catch((error: unknown) => Promise.reject(classifyKafkaError(error))),
+      { backoff: { initialMs: 100, maxMs: 1000 }, shouldContinue: () => !stopped },
     );
-    const isCaughtUp = () =>
-      highWatermarks.every(({ partition, high }) => BigInt(high) === 0n || (nextOffset.get(partition) ?? 0n) >= BigInt(high));
+    return offsets
+      .filter((offsets) => partitions === undefined || partitions.includes(offsets.partition))
+      // An empty partition (nothing written, or all of it deleted by retention) is caught up from the start.
+      .filter(({ high, low }) => BigInt(high) > BigInt(low))
+      .map(({ partition, high }) => ({ partition, high: BigInt(high) }));
+  }
+
+  async function caughtUp({ partitions, timeoutMs = 60_000 }: { partitions?: number[]; timeoutMs?: number | null } = {}) {
+    const highWatermarks = await endOffsets(partitions);
+    const isCaughtUp = () => highWatermarks.every(({ partition, high }) => (nextOffset.get(partition) ?? 0n) >= high);
     if (isCaughtUp()) return;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`timed out after ${timeoutMs} ms reading ${topic} to its end`));
-      }, timeoutMs);
+      const timer =
+        timeoutMs === null
+          ? undefined
+          : setTimeout(() => {
+              waiters.delete(check);
+              reject(
+                new AppError('TABLE_SYNC_TIMEOUT', `timed out after ${timeoutMs} ms reading ${topic} to its end`, {
+                  retriable: true,
+                }),
+              );
+            }, timeoutMs);
       const check = () => {
         if (!isCaughtUp()) return;
         clearTimeout(timer);
@@ -86,8 +114,26 @@ export async function startTableFollower<V>(options: TableFollowerOptions<V>): P
     table,
     caughtUp,
     stop: async () => {
+      stopped = true;
       await consumer.disconnect();
       await admin.disconnect();
     },
+  };
+}
+
+/** A table parser for JSON records checked against a zod schema; a bad record is logged and skipped. */
+export function jsonRecordParser<S extends z.ZodType>(topic: string, schema: S, log: Logger) {
+  return (key: string, value: Buffer): z.output<S> | undefined => {
+    let json: unknown;
+    try {
+      json = JSON.parse(value.toString('utf8'));
+    } catch {
+      log.warn({ topic, key }, 'ignoring a table record that is not JSON');
+      return undefined;
+    }
+    const parsed = schema.safeParse(json);
+    if (parsed.success) return parsed.data;
+    log.warn({ topic, key, issues: parsed.error.issues }, 'ignoring a table record that does not match its schema');
+    return undefined;
   };
 }

@@ -1,8 +1,7 @@
 import { type Geofence, geofenceSchema, type Vehicle, vehicleSchema } from '@fleet/contracts';
-import { startTableFollower, type TableFollower } from '@fleet/runtime';
+import { jsonRecordParser, startTableFollower, type TableFollower } from '@fleet/runtime';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { z } from 'zod';
 import { compileGeofences, type GeofenceIndex } from '../domain/geofence-index';
 
 export interface RegistryTables {
@@ -11,19 +10,6 @@ export interface RegistryTables {
   geofences: () => GeofenceIndex;
   caughtUp: () => Promise<void>;
   stop: () => Promise<void>;
-}
-
-function jsonParser<S extends z.ZodType>(schema: S, log: Logger) {
-  return (key: string, value: Buffer): z.output<S> | undefined => {
-    try {
-      const parsed = schema.safeParse(JSON.parse(value.toString('utf8')));
-      if (parsed.success) return parsed.data;
-      log.warn({ key, issues: parsed.error.issues }, 'registry record does not match its schema');
-    } catch {
-      log.warn({ key }, 'registry record is not JSON');
-    }
-    return undefined;
-  };
 }
 
 /** Vehicles and geofences as in-memory tables that follow the registry's compacted topics. */
@@ -43,7 +29,7 @@ export async function startRegistryTables(options: {
     startTableFollower({
       kafka,
       topic: options.topics.vehicles,
-      parse: jsonParser(vehicleSchema, log),
+      parse: jsonRecordParser(options.topics.vehicles, vehicleSchema, log),
       onChange: () => reportSizes(),
       groupIdPrefix: `${options.groupIdPrefix}-vehicles`,
       log,
@@ -51,7 +37,7 @@ export async function startRegistryTables(options: {
     startTableFollower({
       kafka,
       topic: options.topics.geofences,
-      parse: jsonParser(geofenceSchema, log),
+      parse: jsonRecordParser(options.topics.geofences, geofenceSchema, log),
       onChange: () => {
         index = undefined;
         reportSizes();
