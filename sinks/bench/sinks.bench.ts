@@ -1,0 +1,234 @@
+/**
+ * npm run bench -w @fleet/sinks  (the infrastructure must be up: npm run infra:up)
+ *
+ * 1. line building: own builder vs the client's Point
+ * 2. raw baseline: HTTP POST of pre-built lines into the real InfluxDB, per batch size
+ * 3. full path: Avro records pre-produced to Kafka → sink → InfluxDB, per batch size (500/1000/5000)
+ * 4. produce → queryable delay (p50/p99) under background load
+ * Bounded: BENCH_READINGS (default 100000) per run, BENCH_REPS (default 3) interleaved raw/sink runs per
+ * batch size, medians reported (the machine is shared: single runs are noisy); ~3 minutes in all.
+ */
+import { type TelemetryReading, telemetryAvroSchema, valueSubject } from '@fleet/contracts';
+import { infraEndpoints } from '@fleet/infra';
+import { createAvroSerde, createKafka, createProducer, ensureTopics, Registry, silentLogger } from '@fleet/runtime';
+import { Point } from '@influxdata/influxdb-client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createApp } from '../src/app';
+import { loadSinksConfig } from '../src/config';
+import { TELEMETRY_FIELDS, telemetryLine } from '../src/domain/telemetry-line';
+
+const N = Number(process.env.BENCH_READINGS ?? 100_000);
+const REPS = Number(process.env.BENCH_REPS ?? 3);
+const BATCH_SIZES = [500, 1000, 5000];
+const WRITE_CONCURRENCY = Number(process.env.BENCH_WRITE_CONCURRENCY ?? 2);
+const VEHICLES = 1000;
+const infra = infraEndpoints();
+const log = silentLogger();
+const run = Date.now().toString(36);
+const startTs = Date.now() - 6 * 3600_000;
+
+function readings(prefix: string, count: number): TelemetryReading[] {
+  return Array.from({ length: count }, (_, i) => ({
+    vehicleId: `${prefix}-${i % VEHICLES}`,
+    ts: startTs + Math.floor(i / VEHICLES) * 1000,
+    receivedAt: startTs + Math.floor(i / VEHICLES) * 1000 + 40,
+    seq: Math.floor(i / VEHICLES),
+    lat: 48 + (i % 977) / 1000,
+    lon: 11 + (i % 613) / 1000,
+    speedKph: (i % 1300) / 10,
+    headingDeg: i % 360,
+    gpsAccuracyM: 3.5,
+    accelLongMps2: null,
+    rpm: 800 + (i % 3000),
+    engineLoadPct: 33.3,
+    throttlePct: null,
+    fuelLevelPct: 71.5,
+    coolantTempC: 88,
+    batteryV: 13.9,
+    odometerKm: 10_000 + i / 100,
+    ignition: true,
+    dtc: [],
+  }));
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+function lineBuildingBench(): void {
+  const sample = readings('lb', 100_000);
+  let started = performance.now();
+  let bytes = 0;
+  for (const r of sample) {
+    const result = telemetryLine(r);
+    if (result.ok) bytes += result.line.length;
+  }
+  const own = sample.length / ((performance.now() - started) / 1000);
+  started = performance.now();
+  for (const r of sample) {
+    const point = new Point('telemetry').tag('vehicle_id', r.vehicleId).timestamp(String(r.ts));
+    for (const spec of TELEMETRY_FIELDS) {
+      const value = r[spec.key];
+      if (value === null || (Array.isArray(value) && value.length === 0)) continue;
+      if (spec.kind === 'float') point.floatField(spec.field, value);
+      else if (spec.kind === 'bool') point.booleanField(spec.field, value);
+      else point.stringField(spec.field, (value as string[]).join(','));
+    }
+    bytes += point.toLineProtocol()?.length ?? 0;
+  }
+  const viaPoint = sample.length / ((performance.now() - started) / 1000);
+  console.log(`line building: own ${fmt(own)} lines/s, client Point ${fmt(viaPoint)} lines/s (${(own / viaPoint).toFixed(1)}x)  [${bytes > 0 ? 'ok' : ''}]`);
+}
+
+async function baseline(batchSize: number, rep: number): Promise<number> {
+  const lines = readings(`bench-${run}-raw${batchSize}-${rep}`, N).map((r) => {
+    const result = telemetryLine(r);
+    if (!result.ok) throw new Error(result.error);
+    return result.line;
+  });
+  const bodies: string[] = [];
+  for (let i = 0; i < lines.length; i += batchSize) bodies.push(lines.slice(i, i + batchSize).join('\n'));
+  const url = `${infra.influx.url}/api/v2/write?org=${infra.influx.org}&bucket=${encodeURIComponent(infra.influx.bucket)}&precision=ms`;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: WRITE_CONCURRENCY }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++]!;
+        const response = await fetch(url, { method: 'POST', body, headers: { authorization: `Token ${infra.influx.token}` } });
+        if (response.status !== 204) throw new Error(`baseline write: ${response.status} ${await response.text()}`);
+      }
+    }),
+  );
+  return N / ((performance.now() - started) / 1000);
+}
+
+async function produce(topic: string, items: readonly TelemetryReading[]): Promise<void> {
+  const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'sinks-bench', log });
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, [{ topic, numPartitions: 6 }]);
+  await admin.disconnect();
+  const producer = createProducer(kafka);
+  await producer.connect();
+  const encode = await createAvroSerde({ registryUrl: infra.registryUrl }).encoderFor<TelemetryReading>(valueSubject(topic), telemetryAvroSchema);
+  for (let i = 0; i < items.length; i += 5000) {
+    await producer.send({ topic, messages: items.slice(i, i + 5000).map((r) => ({ key: r.vehicleId, value: encode(r) })) });
+  }
+  await producer.disconnect();
+}
+
+function benchConfig(topic: string, batchSize: number) {
+  return loadSinksConfig({
+    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: infra.registryUrl,
+    INFLUX_URL: infra.influx.url,
+    INFLUX_TOKEN: infra.influx.token,
+    INFLUX_ORG: infra.influx.org,
+    INFLUX_BUCKET: infra.influx.bucket,
+    TELEMETRY_TOPIC: topic,
+    EVENTS_TOPIC: `${topic}.events`,
+    TELEMETRY_DLQ_TOPIC: `${topic}.sink-dlq`,
+    EVENTS_DLQ_TOPIC: `${topic}.events.sink-dlq`,
+    TELEMETRY_GROUP_ID: `${topic}-g`,
+    EVENTS_GROUP_ID: `${topic}-ge`,
+    INFLUX_BATCH_SIZE: String(batchSize),
+    INFLUX_MAX_PENDING_LINES: String(Math.max(50_000, batchSize * 4)),
+    INFLUX_WRITE_CONCURRENCY: String(WRITE_CONCURRENCY),
+  });
+}
+
+async function fullPath(batchSize: number, rep: number): Promise<number> {
+  const topic = `bench-${run}-sink${batchSize}-${rep}`;
+  await produce(topic, readings(topic, N));
+  const app = await createApp({ config: benchConfig(topic, batchSize), log, metrics: new Registry(), opsServer: false });
+  try {
+    // From the first point written to the last: group join time is not throughput.
+    while (app.telemetry.stats().pointsWritten === 0) await sleep(1);
+    const started = performance.now();
+    const first = app.telemetry.stats().pointsWritten;
+    const deadline = Date.now() + 120_000;
+    while (app.telemetry.stats().pointsWritten < N && Date.now() < deadline) await sleep(2);
+    const written = app.telemetry.stats().pointsWritten;
+    if (written < N) throw new Error(`only ${written} of ${N} points written in 120 s`);
+    return (N - first) / ((performance.now() - started) / 1000);
+  } finally {
+    await app.stop();
+  }
+}
+
+async function queryableDelay(): Promise<{ p50: number; p99: number; max: number; samples: number }> {
+  const topic = `bench-${run}-latency`;
+  await produce(topic, []);
+  const app = await createApp({ config: benchConfig(topic, 5000), log, metrics: new Registry(), opsServer: false });
+  const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'sinks-bench-latency', log });
+  const producer = createProducer(kafka);
+  await producer.connect();
+  const encode = await createAvroSerde({ registryUrl: infra.registryUrl }).encoderFor<TelemetryReading>(valueSubject(topic), telemetryAvroSchema);
+  const probeVehicle = `bench-${run}-probe`;
+  const [database] = infra.influx.bucket.split('/');
+  const delays: number[] = [];
+  let background = true;
+  // Background load: ~5000 readings/s from 1000 vehicles.
+  const load = (async () => {
+    let i = 0;
+    while (background) {
+      const batch = readings(`bench-${run}-bg`, 500).map((r, k) => ({ ...r, ts: startTs + 3600_000 + i * 500 + k }));
+      await producer.send({ topic, messages: batch.map((r) => ({ key: r.vehicleId, value: encode(r) })) });
+      i++;
+      await sleep(100);
+    }
+  })();
+  try {
+    await sleep(8_000); // group join + warm-up
+    const until = Date.now() + 15_000;
+    for (let seq = 1; Date.now() < until; seq++) {
+      const probe = { ...readings(probeVehicle, 1)[0]!, vehicleId: probeVehicle, ts: Date.now(), seq };
+      const sentAt = performance.now();
+      await producer.send({ topic, messages: [{ key: probeVehicle, value: encode(probe) }] });
+      const query = `SELECT last(seq) FROM telemetry WHERE vehicle_id = '${probeVehicle}'`;
+      for (;;) {
+        const response = await fetch(`${infra.influx.url}/query?${new URLSearchParams({ db: database ?? 'fleet', q: query })}`);
+        const body = (await response.json()) as { results: { series?: { values: [string, number][] }[] }[] };
+        if (body.results[0]?.series?.[0]?.values[0]?.[1] === seq) break;
+        if (performance.now() - sentAt > 10_000) throw new Error('probe not queryable within 10 s');
+        await sleep(5);
+      }
+      delays.push(performance.now() - sentAt);
+      await sleep(50);
+    }
+  } finally {
+    background = false;
+    await load;
+    await producer.disconnect();
+    await app.stop();
+  }
+  delays.sort((a, b) => a - b);
+  const at = (q: number) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))]!;
+  return { p50: at(0.5), p99: at(0.99), max: delays[delays.length - 1]!, samples: delays.length };
+}
+
+async function main(): Promise<void> {
+  console.log(`sinks benchmark: ${fmt(N)} readings per run, ${VEHICLES} vehicles, write concurrency ${WRITE_CONCURRENCY}, InfluxDB ${infra.influx.url}`);
+  lineBuildingBench();
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  for (const batchSize of BATCH_SIZES) {
+    const raw: number[] = [];
+    const sink: number[] = [];
+    for (let rep = 0; rep < REPS; rep++) {
+      raw.push(await baseline(batchSize, rep));
+      sink.push(await fullPath(batchSize, rep));
+    }
+    console.log(
+      `batch ${String(batchSize).padStart(5)}: raw line-protocol POST median ${fmt(median(raw)).padStart(8)} points/s ` +
+        `[${raw.map(fmt).join(', ')}] | Kafka→sink→InfluxDB median ${fmt(median(sink)).padStart(8)} points/s ` +
+        `[${sink.map(fmt).join(', ')}] | ratio ${((100 * median(sink)) / median(raw)).toFixed(0)}%`,
+    );
+  }
+  const delay = await queryableDelay();
+  console.log(
+    `produce→queryable under ~5000 readings/s: p50 ${delay.p50.toFixed(0)} ms, p99 ${delay.p99.toFixed(0)} ms, ` +
+      `max ${delay.max.toFixed(0)} ms (${delay.samples} probes)`,
+  );
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,140 @@
+import { eventAvroSchema, type TelemetryReading, telemetryAvroSchema, type VehicleEvent, valueSubject } from '@fleet/contracts';
+import { createAvroSerde, createKafka, createLogger, createProducer, ensureTopics, Registry } from '@fleet/runtime';
+import { getInfra, type InfraEndpoints, uniqueName, waitFor } from '@fleet/testkit';
+import { InfluxDB } from '@influxdata/influxdb-client';
+import type { Admin, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { fetchLag } from '../../src/adapters/lag-monitor';
+import { type App, type AppDependencies, createApp } from '../../src/app';
+import { loadSinksConfig, type SinksConfig } from '../../src/config';
+
+export const log = createLogger({ service: 'sinks-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+/** Config for one test: the real infrastructure, unique topics and groups, small partitions count. */
+export function testConfig(infra: InfraEndpoints, env: Record<string, string> = {}): SinksConfig {
+  const id = uniqueName('sinks');
+  return loadSinksConfig({
+    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: infra.registryUrl,
+    INFLUX_URL: infra.influx.url,
+    INFLUX_TOKEN: infra.influx.token,
+    INFLUX_ORG: infra.influx.org,
+    INFLUX_BUCKET: infra.influx.bucket,
+    TELEMETRY_TOPIC: `${id}.telemetry`,
+    EVENTS_TOPIC: `${id}.events`,
+    TELEMETRY_DLQ_TOPIC: `${id}.telemetry.sink-dlq`,
+    EVENTS_DLQ_TOPIC: `${id}.events.sink-dlq`,
+    TELEMETRY_GROUP_ID: `${id}-telemetry`,
+    EVENTS_GROUP_ID: `${id}-events`,
+    TOPIC_PARTITIONS: '3',
+    LAG_POLL_MS: '1000',
+    ...env,
+  });
+}
+
+export async function startApp(config: SinksConfig, extra: Partial<AppDependencies> = {}): Promise<App & { metrics: Registry }> {
+  const metrics = new Registry();
+  const app = await createApp({ config, log, metrics, opsServer: false, ...extra });
+  return { ...app, metrics };
+}
+
+export interface TestKafka {
+  kafka: Kafka;
+  admin: Admin;
+  producer: Producer;
+  sendReadings(topic: string, readings: readonly TelemetryReading[]): Promise<void>;
+  sendEvents(topic: string, events: readonly VehicleEvent[]): Promise<void>;
+  sendRaw(topic: string, key: string, value: Buffer): Promise<void>;
+  /** Waits until the group committed every offset of the topic. */
+  waitCommitted(groupId: string, topic: string, timeoutMs?: number): Promise<void>;
+  readAll(topic: string, count: number, timeoutMs?: number): Promise<KafkaMessage[]>;
+  close(): Promise<void>;
+}
+
+export async function connectKafka(infra: InfraEndpoints, topics: string[]): Promise<TestKafka> {
+  const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'sinks-test', log });
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, topics.map((topic) => ({ topic, numPartitions: 3 })));
+  const producer = createProducer(kafka);
+  await producer.connect();
+  const serde = createAvroSerde({ registryUrl: infra.registryUrl });
+  const consumers: { disconnect: () => Promise<void> }[] = [];
+
+  return {
+    kafka,
+    admin,
+    producer,
+    async sendReadings(topic, readings) {
+      const encode = await serde.encoderFor<TelemetryReading>(valueSubject(topic), telemetryAvroSchema);
+      await producer.send({ topic, messages: readings.map((r) => ({ key: r.vehicleId, value: encode(r) })) });
+    },
+    async sendEvents(topic, events) {
+      const encode = await serde.encoderFor<VehicleEvent>(valueSubject(topic), eventAvroSchema);
+      await producer.send({ topic, messages: events.map((e) => ({ key: e.vehicleId, value: encode(e) })) });
+    },
+    async sendRaw(topic, key, value) {
+      await producer.send({ topic, messages: [{ key, value }] });
+    },
+    async waitCommitted(groupId, topic, timeoutMs = 60_000) {
+      await waitFor(
+        async () => {
+          const lag = await fetchLag(admin, { groupId, topic });
+          return [...lag.values()].every((value) => value === 0);
+        },
+        { timeoutMs, intervalMs: 250, message: `group ${groupId} to commit ${topic}` },
+      );
+    },
+    async readAll(topic, count, timeoutMs = 30_000) {
+      const consumer = kafka.consumer({ groupId: uniqueName('sinks-test-reader') });
+      consumers.push(consumer);
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      const messages: KafkaMessage[] = [];
+      await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+      await waitFor(() => messages.length >= count, { timeoutMs, message: `${count} messages on ${topic}` });
+      await consumer.disconnect();
+      return messages;
+    },
+    async close() {
+      for (const consumer of consumers) await consumer.disconnect().catch(() => undefined);
+      await producer.disconnect();
+      await admin.disconnect();
+    },
+  };
+}
+
+export type Row = Record<string, unknown>;
+
+export function influxQuery(infra: InfraEndpoints) {
+  const client = new InfluxDB({ url: infra.influx.url, token: infra.influx.token });
+  const queryApi = client.getQueryApi(infra.influx.org);
+  const [database] = infra.influx.bucket.split('/');
+  return {
+    bucket: infra.influx.bucket,
+    flux: (query: string) => queryApi.collectRows<Row>(query),
+    /** The raw annotated CSV lines of a Flux query (types in the #datatype annotation). */
+    fluxLines: (query: string) => queryApi.collectLines(query),
+    /** Telemetry points of one vehicle, one row per point with every field (pivoted). */
+    telemetryOf: (vehicleId: string, fromMs: number, toMs: number) =>
+      queryApi.collectRows<Row>(`from(bucket: "${infra.influx.bucket}")
+  |> range(start: ${new Date(fromMs).toISOString()}, stop: ${new Date(toMs).toISOString()})
+  |> filter(fn: (r) => r._measurement == "telemetry" and r.vehicle_id == "${vehicleId}")
+  |> pivot(rowKey: ["_time"], columnKey: ["_field"], valueColumn: "_value")
+  |> sort(columns: ["_time"])`),
+    /** InfluxQL over the 1.x /query endpoint (the database of `db/rp`). */
+    async influxql(query: string): Promise<unknown> {
+      const url = `${infra.influx.url}/query?${new URLSearchParams({ db: database ?? 'fleet', q: query, epoch: 'ms' })}`;
+      const response = await fetch(url);
+      return response.json();
+    },
+    /** Writes raw line protocol (test set-up such as a conflicting field type). */
+    async writeLines(lines: string, precision = 'ms'): Promise<Response> {
+      return fetch(
+        `${infra.influx.url}/api/v2/write?org=${infra.influx.org}&bucket=${encodeURIComponent(infra.influx.bucket)}&precision=${precision}`,
+        { method: 'POST', body: lines, headers: { authorization: `Token ${infra.influx.token}` } },
+      );
+    },
+  };
+}
+
+export { getInfra, uniqueName, waitFor };
