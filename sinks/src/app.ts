@@ -9,7 +9,6 @@ import {
   type Registry,
   startOpsServer,
 } from '@fleet/runtime';
-import { withPartitionConcurrency } from './adapters/concurrent-kafka';
 import type { InfluxTarget, LineWriter } from './adapters/influx-writer';
 import { startLagMonitor } from './adapters/lag-monitor';
 import type { SinksConfig } from './config';
@@ -49,10 +48,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     }
   };
   try {
-    const kafka = withPartitionConcurrency(
-      createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, log }),
-      config.kafka.partitionsConcurrency,
-    );
+    const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, log });
     const admin = kafka.admin();
     await admin.connect();
     stops.push(() => admin.disconnect());

@@ -2,11 +2,6 @@ import { TOPICS } from '@fleet/contracts';
 import { type Env, envVar, loadConfig } from '@fleet/runtime';
 import { z } from 'zod';
 
-/** Sink dead-letter topics (not in @fleet/contracts TOPICS yet). */
-export const SINK_DLQ_TOPICS = {
-  telemetry: `${TOPICS.telemetry}.sink-dlq`,
-  events: `${TOPICS.events}.sink-dlq`,
-} as const;
 
 /**
  * The sinks' environment. Defaults match the local infrastructure (`npm run infra:up`: InfluxDB
@@ -20,8 +15,8 @@ const envSchema = z
     SCHEMA_REGISTRY_URL: envVar.url('http://127.0.0.1:18081/apis/ccompat/v7'),
     TELEMETRY_TOPIC: envVar.string(TOPICS.telemetry),
     EVENTS_TOPIC: envVar.string(TOPICS.events),
-    TELEMETRY_DLQ_TOPIC: envVar.string(SINK_DLQ_TOPICS.telemetry),
-    EVENTS_DLQ_TOPIC: envVar.string(SINK_DLQ_TOPICS.events),
+    TELEMETRY_DLQ_TOPIC: envVar.string(TOPICS.telemetrySinkDlq),
+    EVENTS_DLQ_TOPIC: envVar.string(TOPICS.eventsSinkDlq),
     TOPIC_PARTITIONS: envVar.int(6, 1, 10_000),
     TELEMETRY_GROUP_ID: envVar.string('fleet-sinks-telemetry'),
     EVENTS_GROUP_ID: envVar.string('fleet-sinks-events'),

@@ -55,12 +55,12 @@ function topicNames(namespace: string | undefined) {
     owners: name(TOPICS.registryOwners),
     vehicles: name(TOPICS.registryVehicles),
     geofences: name(TOPICS.registryGeofences),
-    ownerTokens: name('fleet.registry.owner-tokens'),
-    notifications: name('fleet.alerts.notifications'),
-    processorState: name('stream-processors.vehicle-state'),
-    processorDlq: name('stream-processors.dlq'),
-    telemetrySinkDlq: name(`${TOPICS.telemetry}.sink-dlq`),
-    eventsSinkDlq: name(`${TOPICS.events}.sink-dlq`),
+    ownerTokens: name(TOPICS.registryOwnerTokens),
+    notifications: name(TOPICS.alertNotifications),
+    processorState: name(TOPICS.processorState),
+    processorDlq: name(TOPICS.processorDlq),
+    telemetrySinkDlq: name(TOPICS.telemetrySinkDlq),
+    eventsSinkDlq: name(TOPICS.eventsSinkDlq),
     group: (group: string) => name(group),
   };
 }

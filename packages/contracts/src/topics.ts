@@ -3,6 +3,13 @@ export const TOPICS = {
   telemetry: 'vehicle.telemetry',
   telemetryDlq: 'vehicle.telemetry.dlq',
   events: 'vehicle.events',
+  /** Records the stream processors could not decode (poison), with reason headers. */
+  processorDlq: 'stream-processors.dlq',
+  /** Compacted changelog of per-vehicle detector state (key = vehicleId). */
+  processorState: 'stream-processors.vehicle-state',
+  /** Records the InfluxDB sinks could not write (non-finite values, rejected lines), with reasons. */
+  telemetrySinkDlq: 'vehicle.telemetry.sink-dlq',
+  eventsSinkDlq: 'vehicle.events.sink-dlq',
   /** Compacted tables written by the alerts service's registry API, read by the processors. */
   registryOwners: 'fleet.registry.owners',
   registryVehicles: 'fleet.registry.vehicles',

@@ -21,6 +21,8 @@ export interface BatchConsumerOptions {
   log: Logger;
   metrics?: Registry;
   consumerConfig?: Omit<ConsumerConfig, 'groupId'>;
+  /** Partitions handled at the same time (kafkajs partitionsConsumedConcurrently); default 1. */
+  partitionsConsumedConcurrently?: number;
   /**
    * Makes the batch's effects durable. When it returns, every message of the batch is resolved
    * and its offset may be committed. Poison records are the handler's to dead-letter; transient
@@ -46,18 +48,13 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
   const consumer = kafka.consumer({
     groupId: options.groupId,
     maxBytesPerPartition: 1024 * 1024,
+    // Data returns as soon as it exists anyway; a short wait keeps shutdown and rebalances quick.
+    maxWaitTimeInMs: 1000,
     ...options.consumerConfig,
   });
   let joined = false;
   let stopping = false;
-  const lag = options.metrics
-    ? new Gauge({
-        name: 'kafka_consumer_lag',
-        help: 'Messages between the last fetched offset and the partition high watermark',
-        labelNames: ['group', 'topic', 'partition'],
-        registers: [options.metrics],
-      })
-    : undefined;
+  const lag = options.metrics ? consumerLagGauge(options.metrics) : undefined;
 
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     joined = true;
@@ -75,6 +72,7 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
   await consumer.connect();
   await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
   await consumer.run({
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
     eachBatchAutoResolve: false,
     eachBatch: async (payload: EachBatchPayload) => {
       const { batch } = payload;
@@ -109,4 +107,18 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
       await consumer.disconnect();
     },
   };
+}
+
+/** One lag gauge per registry, shared by every consumer of a service (labelled by group). */
+function consumerLagGauge(registry: Registry): Gauge {
+  const name = 'kafka_consumer_lag';
+  return (
+    (registry.getSingleMetric(name) as Gauge | undefined) ??
+    new Gauge({
+      name,
+      help: 'Messages between the last fetched offset and the partition high watermark',
+      labelNames: ['group', 'topic', 'partition'],
+      registers: [registry],
+    })
+  );
 }

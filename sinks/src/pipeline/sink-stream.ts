@@ -88,8 +88,9 @@ export async function startSinkStream<V>(options: SinkStreamOptions<V>): Promise
     groupId: options.stream.groupId,
     topics: [options.stream.topic],
     log,
-    // A short fetch wait keeps shutdown and rebalances quick; data still returns as soon as it exists.
-    consumerConfig: { maxBytesPerPartition: config.kafka.maxBytesPerPartition, maxWaitTimeInMs: 1000 },
+    consumerConfig: { maxBytesPerPartition: config.kafka.maxBytesPerPartition },
+    // Partitions handled together share InfluxDB writes.
+    partitionsConsumedConcurrently: config.kafka.partitionsConcurrency,
     handle: async (batch) => {
       await handle(batch);
       metrics.pendingLines.set({ measurement }, batcher.stats().pending);
