@@ -160,3 +160,20 @@ export function infraEndpoints(env: Env = process.env): InfraEndpoints {
     mailApiUrl: optional(env, 'MAIL_API_URL', httpUrlSchema, local(ports.mailApi)),
   };
 }
+
+/**
+ * The environment variables every service reads for its servers (KAFKA_BROKERS,
+ * SCHEMA_REGISTRY_URL, INFLUX_*, SMTP_*), pointing at these endpoints.
+ */
+export function serviceEnv(endpoints: InfraEndpoints): Record<string, string> {
+  return {
+    KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: endpoints.registryUrl,
+    INFLUX_URL: endpoints.influx.url,
+    INFLUX_TOKEN: endpoints.influx.token,
+    INFLUX_ORG: endpoints.influx.org,
+    INFLUX_BUCKET: endpoints.influx.bucket,
+    SMTP_HOST: endpoints.smtp.host,
+    SMTP_PORT: String(endpoints.smtp.port),
+  };
+}

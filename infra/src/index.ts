@@ -33,6 +33,7 @@ export {
   PORT_ENV,
   SERVICE_NAMES,
   type ServiceName,
+  serviceEnv,
 } from './endpoints';
 export { cacheDir, dataDir, repoRoot } from './paths';
 export { MissingPrerequisiteError } from './prerequisites';

@@ -9,7 +9,7 @@
  * batch size, medians reported (the machine is shared: single runs are noisy); ~3 minutes in all.
  */
 import { type TelemetryReading, telemetryAvroSchema, valueSubject } from '@fleet/contracts';
-import { infraEndpoints } from '@fleet/infra';
+import { infraEndpoints, serviceEnv } from '@fleet/infra';
 import { createAvroSerde, createKafka, createProducer, ensureTopics, Registry, silentLogger } from '@fleet/runtime';
 import { Point } from '@influxdata/influxdb-client';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -118,12 +118,7 @@ async function produce(topic: string, items: readonly TelemetryReading[]): Promi
 
 function benchConfig(topic: string, batchSize: number) {
   return loadSinksConfig({
-    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: infra.registryUrl,
-    INFLUX_URL: infra.influx.url,
-    INFLUX_TOKEN: infra.influx.token,
-    INFLUX_ORG: infra.influx.org,
-    INFLUX_BUCKET: infra.influx.bucket,
+    ...serviceEnv(infra),
     TELEMETRY_TOPIC: topic,
     EVENTS_TOPIC: `${topic}.events`,
     TELEMETRY_DLQ_TOPIC: `${topic}.sink-dlq`,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { deterministicEventId, type EventType, eventAvroSchema, type VehicleEvent, valueSubject } from '@fleet/contracts';
+import { serviceEnv } from '@fleet/infra';
 import { createAvroSerde, createKafka, createLogger, createProducer, type Env } from '@fleet/runtime';
 import { getInfra, type InfraEndpoints, uniqueName } from '@fleet/testkit';
 import { type AlertService, startAlertService } from '../../src/app';
@@ -14,14 +15,7 @@ export function testEnv(infra: InfraEndpoints, prefix: string): Env {
     ADMIN_TOKEN: randomBytes(24).toString('hex'),
     HTTP_PORT: '0',
     OPS_PORT: '0',
-    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: infra.registryUrl,
-    INFLUX_URL: infra.influx.url,
-    INFLUX_TOKEN: infra.influx.token,
-    INFLUX_ORG: infra.influx.org,
-    INFLUX_BUCKET: infra.influx.bucket,
-    SMTP_HOST: infra.smtp.host,
-    SMTP_PORT: String(infra.smtp.port),
+    ...serviceEnv(infra),
     CONSUMER_GROUP: `${name}-group`,
     EVENTS_TOPIC: `${name}.events`,
     REGISTRY_OWNERS_TOPIC: `${name}.owners`,

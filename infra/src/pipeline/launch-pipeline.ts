@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { TOPICS } from '@fleet/contracts';
-import type { InfraEndpoints } from '../endpoints';
+import { type InfraEndpoints, serviceEnv } from '../endpoints';
 import { repoRoot } from '../paths';
 import { type RunningService, type ServiceSpec, startService, waitUntilReady } from './service-process';
 
@@ -69,14 +69,7 @@ function serviceSpecs(options: LaunchPipelineOptions, ports: PipelinePorts): Ser
   const { endpoints } = options;
   const topics = topicNames(options.namespace);
   const common = {
-    KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: endpoints.registryUrl,
-    INFLUX_URL: endpoints.influx.url,
-    INFLUX_TOKEN: endpoints.influx.token,
-    INFLUX_ORG: endpoints.influx.org,
-    INFLUX_BUCKET: endpoints.influx.bucket,
-    SMTP_HOST: endpoints.smtp.host,
-    SMTP_PORT: String(endpoints.smtp.port),
+    ...serviceEnv(endpoints),
     TELEMETRY_TOPIC: topics.telemetry,
     EVENTS_TOPIC: topics.events,
   };

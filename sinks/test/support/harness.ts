@@ -1,4 +1,5 @@
 import { eventAvroSchema, type TelemetryReading, telemetryAvroSchema, type VehicleEvent, valueSubject } from '@fleet/contracts';
+import { serviceEnv } from '@fleet/infra';
 import { createAvroSerde, createKafka, createLogger, createProducer, ensureTopics, Registry } from '@fleet/runtime';
 import { getInfra, type InfraEndpoints, uniqueName, waitFor } from '@fleet/testkit';
 import { InfluxDB } from '@influxdata/influxdb-client';
@@ -13,12 +14,7 @@ export const log = createLogger({ service: 'sinks-test', level: process.env.TEST
 export function testConfig(infra: InfraEndpoints, env: Record<string, string> = {}): SinksConfig {
   const id = uniqueName('sinks');
   return loadSinksConfig({
-    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: infra.registryUrl,
-    INFLUX_URL: infra.influx.url,
-    INFLUX_TOKEN: infra.influx.token,
-    INFLUX_ORG: infra.influx.org,
-    INFLUX_BUCKET: infra.influx.bucket,
+    ...serviceEnv(infra),
     TELEMETRY_TOPIC: `${id}.telemetry`,
     EVENTS_TOPIC: `${id}.events`,
     TELEMETRY_DLQ_TOPIC: `${id}.telemetry.sink-dlq`,

@@ -1,29 +1,9 @@
-import type { TelemetryReading, VehicleEvent } from '@fleet/contracts';
+import { type TelemetryReading, toTelemetryReading, type VehicleEvent } from '@fleet/contracts';
 
 /** A reading with every optional field null; override what the test needs. */
 export function reading(overrides: Partial<TelemetryReading> = {}): TelemetryReading {
-  return {
-    vehicleId: 'veh-1',
-    ts: 1_700_000_000_123,
-    receivedAt: 1_700_000_000_200,
-    seq: null,
-    lat: 52.52,
-    lon: 13.405,
-    speedKph: 50,
-    headingDeg: null,
-    gpsAccuracyM: null,
-    accelLongMps2: null,
-    rpm: null,
-    engineLoadPct: null,
-    throttlePct: null,
-    fuelLevelPct: null,
-    coolantTempC: null,
-    batteryV: null,
-    odometerKm: null,
-    ignition: null,
-    dtc: [],
-    ...overrides,
-  };
+  const base = toTelemetryReading({ vehicleId: 'veh-1', ts: 1_700_000_000_123, lat: 52.52, lon: 13.405, speedKph: 50 }, 1_700_000_000_200);
+  return { ...base, ...overrides };
 }
 
 export function event(overrides: Partial<VehicleEvent> = {}): VehicleEvent {

@@ -1,28 +1,9 @@
-import type { Geofence, TelemetryReading } from '@fleet/contracts';
+import { type Geofence, type TelemetryReading, toTelemetryReading } from '@fleet/contracts';
 
 /** A reading with every optional field absent; receivedAt = ts + 250 so it is distinguishable. */
 export function reading(overrides: Partial<TelemetryReading> & { ts: number }): TelemetryReading {
-  return {
-    vehicleId: 'v1',
-    receivedAt: overrides.ts + 250,
-    seq: null,
-    lat: 52.0,
-    lon: 13.0,
-    speedKph: 0,
-    headingDeg: null,
-    gpsAccuracyM: null,
-    accelLongMps2: null,
-    rpm: null,
-    engineLoadPct: null,
-    throttlePct: null,
-    fuelLevelPct: null,
-    coolantTempC: null,
-    batteryV: null,
-    odometerKm: null,
-    ignition: null,
-    dtc: [],
-    ...overrides,
-  };
+  const base = toTelemetryReading({ vehicleId: 'v1', ts: overrides.ts, lat: 52.0, lon: 13.0, speedKph: 0 }, overrides.ts + 250);
+  return { ...base, ...overrides };
 }
 
 /** Readings at the given speeds, one per `stepMs`, starting at t = 0. */
