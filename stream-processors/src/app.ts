@@ -5,6 +5,7 @@ import {
   createProducer,
   ensureTopics,
   type Registry,
+  retryTransient,
   startBatchConsumer,
 } from '@fleet/runtime';
 import type { Kafka } from 'kafkajs';
@@ -56,7 +57,11 @@ export async function startProcessorApp(deps: ProcessorAppDeps): Promise<Process
 
   const producer = createProducer(kafka);
   await producer.connect();
-  const encodeEvent = await deps.serde.encoderFor<VehicleEvent>(valueSubject(topics.events), eventAvroSchema);
+  // The registry may be down while we start (a transient failure like any other): wait for it
+  // rather than exit, as the bridge does.
+  const encodeEvent = await retryTransient(() => deps.serde.encoderFor<VehicleEvent>(valueSubject(topics.events), eventAvroSchema), {
+    onRetry: (error, attempt, delayMs) => log.warn({ err: error, attempt, delayMs }, 'schema registry unavailable at start-up; retrying'),
+  });
   const metrics = createProcessorMetrics(deps.metrics);
   // Each follower joins a group of its own; joining them concurrently saves seconds at start-up.
   const [registry, states] = await Promise.all([

@@ -4,6 +4,7 @@ import {
   type AvroDecoder,
   type AvroEncoder,
   errorMessage,
+  isRetriable,
   type PartitionBatch,
   RetryAbortedError,
   retryTransient,
@@ -13,6 +14,7 @@ import type { Logger } from 'pino';
 import type { DetectorConfig } from '../domain/detector-config';
 import { initialVehicleState, processReading, type VehicleState } from '../domain/vehicle-processor';
 import type { ProcessorMetrics } from './processor-metrics';
+import { DEFAULT_MAX_REQUEST_BYTES, splitIntoRequests } from './produce-requests';
 import type { RegistryTables } from './registry-tables';
 import type { VehicleStateStore } from './vehicle-state-store';
 
@@ -27,6 +29,12 @@ export interface TelemetryBatchHandlerDeps {
   metrics: ProcessorMetrics;
   log: Logger;
   now?: () => number;
+  /** Upper bound of one produce request's payload (see produce-requests.ts). */
+  maxRequestBytes?: number;
+}
+
+function asPoison(error: unknown): AppError {
+  return error instanceof AppError ? error : new AppError('UNDECODABLE', errorMessage(error), { retriable: false });
 }
 
 function deadLetter(message: KafkaMessage, batch: PartitionBatch, error: unknown): Message {
@@ -45,12 +53,13 @@ function deadLetter(message: KafkaMessage, batch: PartitionBatch, error: unknown
 }
 
 /**
- * One partition batch: decode, run the detectors per vehicle, then write events, the changed
- * vehicle states and dead letters in one acknowledged send. Only after that send is the batch
- * done (its offsets get committed) and the new states become the working copy.
+ * One partition batch: decode, run the detectors per vehicle, then write events and dead letters,
+ * then the changed vehicle states, in acknowledged sends of bounded size. Only after the last send
+ * is the batch done (its offsets get committed) and the new states become the working copy.
  */
 export function createTelemetryBatchHandler(deps: TelemetryBatchHandlerDeps) {
   const now = deps.now ?? Date.now;
+  const maxRequestBytes = deps.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
   const retryOptions = (batch: PartitionBatch) => ({
     shouldContinue: batch.isActive,
     whileWaiting: batch.heartbeat,
@@ -58,14 +67,19 @@ export function createTelemetryBatchHandler(deps: TelemetryBatchHandlerDeps) {
       deps.log.warn({ err: error, attempt, delayMs, partition: batch.partition }, 'transient failure; retrying'),
   });
 
-  async function decode(message: KafkaMessage, batch: PartitionBatch): Promise<TelemetryReading | AppError> {
-    if (message.value === null) return new AppError('EMPTY_VALUE', 'record has no value', { retriable: false });
-    const value = message.value;
+  /** Permanent failures become the AppError to dead-letter; transient ones (registry down) are retried. */
+  async function decode(value: Buffer, batch: PartitionBatch): Promise<TelemetryReading | AppError> {
+    try {
+      // The common case (schema id already resolved) without a retry wrapper or closure per record.
+      return await deps.decode(value);
+    } catch (error) {
+      if (!isRetriable(error)) return asPoison(error);
+    }
     try {
       return await retryTransient(() => deps.decode(value), retryOptions(batch));
     } catch (error) {
       if (error instanceof RetryAbortedError) throw error;
-      return error instanceof AppError ? error : new AppError('UNDECODABLE', errorMessage(error), { retriable: false });
+      return asPoison(error);
     }
   }
 
@@ -77,11 +91,15 @@ export function createTelemetryBatchHandler(deps: TelemetryBatchHandlerDeps) {
     const events: VehicleEvent[] = [];
     const deadLetters: Message[] = [];
 
+    const outcomes = { processed: 0, late: 0, duplicate: 0, 'dead-lettered': 0 };
     for (const message of batch.messages) {
-      const reading = await decode(message, batch);
+      const reading =
+        message.value === null
+          ? new AppError('EMPTY_VALUE', 'record has no value', { retriable: false })
+          : await decode(message.value, batch);
       if (reading instanceof AppError) {
         deadLetters.push(deadLetter(message, batch, reading));
-        deps.metrics.readings.inc({ outcome: 'dead-lettered' });
+        outcomes['dead-lettered']++;
         continue;
       }
       const state = changed.get(reading.vehicleId) ?? deps.states.get(reading.vehicleId) ?? initialVehicleState();
@@ -90,34 +108,38 @@ export function createTelemetryBatchHandler(deps: TelemetryBatchHandlerDeps) {
         geofences,
         config: deps.detector,
       });
-      deps.metrics.readings.inc({ outcome: result.skipped === null ? 'processed' : result.skipped.toLowerCase() });
+      if (result.skipped === null) outcomes.processed++;
+      else if (result.skipped === 'LATE') outcomes.late++;
+      else outcomes.duplicate++;
       if (result.state !== state) changed.set(reading.vehicleId, result.state);
-      events.push(...result.events);
+      for (const event of result.events) events.push(event);
     }
 
-    const topicMessages: TopicMessages[] = [
-      {
-        topic: deps.topics.events,
-        messages: events.map((event) => ({ key: event.vehicleId, value: deps.encodeEvent(event) })),
-      },
-      { topic: deps.topics.state, messages: deps.states.changelogMessages(changed, batch.partition) },
+    // Outputs before state: events and dead letters are acknowledged before the changelog records
+    // that say these readings were processed, so a crash in between replays the batch (same event
+    // ids again, harmless) instead of restoring a state whose events were never written.
+    const outputs: TopicMessages[] = [
+      { topic: deps.topics.events, messages: events.map((event) => ({ key: event.vehicleId, value: deps.encodeEvent(event) })) },
       { topic: deps.topics.dlq, messages: deadLetters },
-    ].filter((entry) => entry.messages.length > 0);
-
-    if (topicMessages.length > 0) {
-      await retryTransient(
-        () =>
-          deps.producer.sendBatch({ topicMessages, acks: -1 }).catch((error: unknown) => {
-            // Producer failures (broker down, leader moving, timeouts) are transient for us: the
-            // batch is retried whole, and deterministic event ids make a repeated write harmless.
-            throw new AppError('KAFKA_PRODUCE_FAILED', errorMessage(error), { retriable: true, cause: error });
-          }),
-        retryOptions(batch),
-      );
+    ];
+    const changelog: TopicMessages[] = [{ topic: deps.topics.state, messages: deps.states.changelogMessages(changed, batch.partition) }];
+    for (const phase of [outputs, changelog]) {
+      for (const topicMessages of splitIntoRequests(phase, maxRequestBytes)) {
+        await retryTransient(
+          () =>
+            deps.producer.sendBatch({ topicMessages, acks: -1 }).catch((error: unknown) => {
+              // Producer failures (broker down, leader moving, timeouts) are transient for us: the
+              // request is retried whole, and deterministic event ids make a repeated write harmless.
+              throw new AppError('KAFKA_PRODUCE_FAILED', errorMessage(error), { retriable: true, cause: error });
+            }),
+          retryOptions(batch),
+        );
+      }
     }
     deps.states.commit(changed);
 
     const ackedAt = now();
+    for (const [outcome, count] of Object.entries(outcomes)) if (count > 0) deps.metrics.readings.inc({ outcome }, count);
     for (const event of events) {
       deps.metrics.events.inc({ type: event.type });
       if (event.receivedAt !== null) deps.metrics.ingestToEventSeconds.observe((ackedAt - event.receivedAt) / 1000);

@@ -29,10 +29,13 @@ export async function startVehicleStateStore<S>(options: {
   groupIdPrefix: string;
   log: Logger;
 }): Promise<VehicleStateStore<S>> {
-  const follower: TableFollower<S> = await startTableFollower<S>({
+  // The follower keeps the raw JSON: every instance follows the whole changelog, including the echo
+  // of its own writes, and only the states of vehicles it processes ever need parsing (once each,
+  // on first use after a restore). A copy, because the record is a view into a whole fetch response.
+  const follower: TableFollower<Buffer> = await startTableFollower<Buffer>({
     kafka: options.kafka,
     topic: options.topic,
-    parse: (_key, value) => JSON.parse(value.toString('utf8')) as S,
+    parse: (_key, value) => Buffer.from(value),
     groupIdPrefix: `${options.groupIdPrefix}-state`,
     log: options.log,
   });
@@ -50,12 +53,26 @@ export async function startVehicleStateStore<S>(options: {
       restored.add(partition);
       options.log.info({ partition }, 'vehicle state restored from the changelog');
     },
-    get: (vehicleId) => working.get(vehicleId) ?? follower.table.get(vehicleId),
+    get(vehicleId) {
+      const own = working.get(vehicleId);
+      if (own !== undefined) return own;
+      const raw = follower.table.get(vehicleId);
+      if (raw === undefined) return undefined;
+      try {
+        const state = JSON.parse(raw.toString('utf8')) as S;
+        // The restored state is durable (read from the changelog), so it can serve as the working copy.
+        working.set(vehicleId, state);
+        return state;
+      } catch {
+        options.log.warn({ vehicleId }, 'changelog state is not JSON; the vehicle starts from a fresh state');
+        return undefined;
+      }
+    },
     commit(states) {
       for (const [vehicleId, state] of states) working.set(vehicleId, state);
     },
     changelogMessages: (states, partition) =>
-      [...states].map(([vehicleId, state]) => ({ key: vehicleId, value: JSON.stringify(state), partition })),
+      [...states].map(([vehicleId, state]) => ({ key: vehicleId, value: Buffer.from(JSON.stringify(state)), partition })),
     size: () => Math.max(working.size, follower.table.size),
     stop: () => follower.stop(),
   };
