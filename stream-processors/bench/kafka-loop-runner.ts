@@ -13,11 +13,18 @@
  * last record, both observed through kafkajs instrumentation events, so group join and start-up
  * are reported apart from the steady-state rate.
  */
-import { createAvroSerde, createLogger, createMetricsRegistry, createProducer, startBatchConsumer } from '@fleet/runtime';
+import {
+  createAvroSerde,
+  createLogger,
+  createMetricsRegistry,
+  createProducer,
+  DEFAULT_MAX_REQUEST_BYTES,
+  splitIntoRequests,
+  startBatchConsumer,
+} from '@fleet/runtime';
 import type { Consumer, ConsumerConfig, Kafka } from 'kafkajs';
 import { startProcessorApp } from '../src/app';
 import { DEFAULT_DETECTOR_CONFIG } from '../src/domain/detector-config';
-import { DEFAULT_MAX_REQUEST_BYTES, splitIntoRequests } from '../src/adapters/produce-requests';
 import { TELEMETRY_CONSUMER_CONFIG } from '../src/adapters/telemetry-consumer-config';
 import { type BenchRun, benchKafka } from './kafka-loop-fixture';
 

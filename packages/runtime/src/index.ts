@@ -7,6 +7,7 @@ export * from './kafka';
 export * from './kafka-errors';
 export * from './logger';
 export * from './metrics';
+export * from './produce-requests';
 export * from './ops-server';
 export * from './run-main';
 export * from './shutdown';

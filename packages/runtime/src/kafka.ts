@@ -62,28 +62,37 @@ function isRetriableProtocolError(error: unknown): boolean {
 }
 
 /**
- * Creates the topics that do not exist yet; existing ones are left as they are. Right after a
- * creation the broker may briefly answer metadata requests for the new topic with
- * UNKNOWN_TOPIC_OR_PARTITION (kafkajs gives up on it while waiting for leaders; seen on a freshly
- * started KRaft broker with several services creating their topics at once): such retriable
- * protocol errors are retried for up to `retryForMs`.
+ * Creates the topics that do not exist yet (existing ones are left as they are) and waits until
+ * every partition of every listed topic has a leader, so the caller can subscribe or produce at
+ * once. Right after a creation, by this or by another service starting at the same time, the
+ * broker may briefly answer metadata requests for the topic with UNKNOWN_TOPIC_OR_PARTITION or
+ * LEADER_NOT_AVAILABLE (kafkajs gives up on the first; seen on a busy or freshly started broker):
+ * such retriable protocol errors are retried for up to `retryForMs`.
  */
 export async function ensureTopics(
   admin: Admin,
   specs: TopicSpec[],
   options: { retryForMs?: number; sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<void> {
+  if (specs.length === 0) return;
   const deadline = Date.now() + (options.retryForMs ?? 30_000);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   for (let attempt = 0; ; attempt++) {
     try {
       await createMissingTopics(admin, specs);
-      return;
+      if (await leadersKnown(admin, specs)) return;
+      if (Date.now() >= deadline) throw new Error(`topics without a partition leader after ${options.retryForMs ?? 30_000} ms`);
+      await sleep(Math.min(100 * 2 ** attempt, 2_000));
     } catch (error) {
       if (!isRetriableProtocolError(error) || Date.now() >= deadline) throw error;
       await sleep(Math.min(100 * 2 ** attempt, 2_000));
     }
   }
+}
+
+async function leadersKnown(admin: Admin, specs: TopicSpec[]): Promise<boolean> {
+  const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((spec) => spec.topic) });
+  return topics.length === specs.length && topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0));
 }
 
 async function createMissingTopics(admin: Admin, specs: TopicSpec[]): Promise<void> {

@@ -1,5 +1,5 @@
 import { DLQ_HEADERS } from '@fleet/contracts';
-import { retryTransient } from '@fleet/runtime';
+import { classifyKafkaError, DEFAULT_MAX_REQUEST_BYTES, retryTransient, splitIntoRequests } from '@fleet/runtime';
 import type { IHeaders, KafkaMessage, Producer } from 'kafkajs';
 
 /** Why the sink dead-lettered a record (header `x-reason-code` on the sink DLQ topics). */
@@ -48,18 +48,21 @@ export function createDlqPublisher(producer: Producer, dlqTopic: string): DlqPub
   return {
     async publish(source, letters, retry) {
       if (letters.length === 0) return;
-      await retryTransient(
-        () =>
-          producer.send({
-            topic: dlqTopic,
-            messages: letters.map((letter) => ({
-              key: letter.message.key,
-              value: letter.message.value,
-              headers: deadLetterHeaders(source, letter),
-            })),
-          }),
-        { shouldContinue: retry.isActive, whileWaiting: retry.heartbeat },
-      );
+      const messages = letters.map((letter) => ({
+        key: letter.message.key,
+        value: letter.message.value,
+        headers: deadLetterHeaders(source, letter),
+      }));
+      // Many rejected lines at once must not make one request larger than the broker accepts.
+      for (const topicMessages of splitIntoRequests([{ topic: dlqTopic, messages }], DEFAULT_MAX_REQUEST_BYTES)) {
+        await retryTransient(
+          () =>
+            producer.sendBatch({ topicMessages, acks: -1 }).catch((error: unknown) => {
+              throw classifyKafkaError(error);
+            }),
+          { shouldContinue: retry.isActive, whileWaiting: retry.heartbeat },
+        );
+      }
     },
   };
 }

@@ -3,18 +3,20 @@ import {
   AppError,
   type AvroDecoder,
   type AvroEncoder,
+  classifyKafkaError,
+  DEFAULT_MAX_REQUEST_BYTES,
   errorMessage,
   isRetriable,
   type PartitionBatch,
   RetryAbortedError,
   retryTransient,
+  splitIntoRequests,
 } from '@fleet/runtime';
 import type { KafkaMessage, Message, Producer, TopicMessages } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { DetectorConfig } from '../domain/detector-config';
 import { initialVehicleState, processReading, type VehicleState } from '../domain/vehicle-processor';
 import type { ProcessorMetrics } from './processor-metrics';
-import { DEFAULT_MAX_REQUEST_BYTES, splitIntoRequests } from './produce-requests';
 import type { RegistryTables } from './registry-tables';
 import type { VehicleStateStore } from './vehicle-state-store';
 
@@ -29,7 +31,7 @@ export interface TelemetryBatchHandlerDeps {
   metrics: ProcessorMetrics;
   log: Logger;
   now?: () => number;
-  /** Upper bound of one produce request's payload (see produce-requests.ts). */
+  /** Upper bound of one produce request's payload (see splitIntoRequests in @fleet/runtime). */
   maxRequestBytes?: number;
 }
 
@@ -127,10 +129,10 @@ export function createTelemetryBatchHandler(deps: TelemetryBatchHandlerDeps) {
       for (const topicMessages of splitIntoRequests(phase, maxRequestBytes)) {
         await retryTransient(
           () =>
+            // A broker that is down is transient: the request is retried whole, and deterministic
+            // event ids make a repeated write harmless.
             deps.producer.sendBatch({ topicMessages, acks: -1 }).catch((error: unknown) => {
-              // Producer failures (broker down, leader moving, timeouts) are transient for us: the
-              // request is retried whole, and deterministic event ids make a repeated write harmless.
-              throw new AppError('KAFKA_PRODUCE_FAILED', errorMessage(error), { retriable: true, cause: error });
+              throw classifyKafkaError(error);
             }),
           retryOptions(batch),
         );

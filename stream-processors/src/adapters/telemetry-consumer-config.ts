@@ -8,7 +8,7 @@ import type { ConsumerConfig } from 'kafkajs';
  * it touched (JSON state, ~0.9 KiB), so 4 MiB batches write about a quarter of the changelog
  * records that 1 MiB batches do (bench/kafka-loop.bench.ts: 0.04 instead of 0.18 per reading,
  * roughly twice the readings per CPU-second). The total per fetch stays bounded by maxBytes.
- * Outputs are still sent in requests below the broker's message size limit (produce-requests.ts).
+ * Outputs are still sent in requests below the broker's message size limit (splitIntoRequests in @fleet/runtime).
  */
 export const TELEMETRY_CONSUMER_CONFIG: Omit<ConsumerConfig, 'groupId'> = {
   maxBytesPerPartition: 4 * 1024 * 1024,

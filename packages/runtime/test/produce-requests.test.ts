@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { messageBytes, splitIntoRequests } from '../../src/adapters/produce-requests';
+import { messageBytes, splitIntoRequests } from '../src/produce-requests';
 
 const message = (key: string, valueBytes: number) => ({ key, value: Buffer.alloc(valueBytes) });
 
