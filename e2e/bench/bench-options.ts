@@ -30,7 +30,7 @@ function number(env: NodeJS.ProcessEnv, name: string, fallback: number, min: num
   return value;
 }
 
-export const BENCH_USAGE = `npm run bench — the whole pipeline under load (see e2e/bench/RESULTS.md)
+export const BENCH_USAGE = `npm run bench — the whole pipeline under load (see README.md "Performance")
   BENCH_RAMP=0                 skip the ramp (default 1)
   BENCH_RAMP_START / _STEP / _MAX   vehicles at 1 Hz (2000 / 2000 / 30000)
   BENCH_STEP_SECONDS           each ramp step (30)
