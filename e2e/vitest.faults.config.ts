@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Fault-injection suite (issue 8): whole-pipeline tests that kill or break a server or a service
- * and check that nothing acknowledged is lost and no alert is duplicated. Run on its own
- * (`npm run test:faults`): the files run one after the other, each starting its own pipeline
+ * and check that nothing acknowledged is lost and no alert is duplicated. `npm test` runs it after
+ * the main suite (alone: `npm run test:faults`): the files run one after the other, each starting its own pipeline
  * (and private servers for the ones it kills), beside the shared servers.
  */
 export default defineConfig({
@@ -11,6 +11,7 @@ export default defineConfig({
     name: '@fleet/e2e-faults',
     root: import.meta.dirname,
     include: ['faults/**/*.test.ts'],
+    reporters: ['default', '../packages/testkit/src/summary-reporter.ts'],
     globalSetup: ['@fleet/testkit/global-setup'],
     fileParallelism: false,
     testTimeout: 300_000,
