@@ -1,31 +1,13 @@
 import type { InfraEndpoints } from '@fleet/infra';
+import { influxQl } from '@fleet/testkit';
 import { LatencyHistogram } from './latency-histogram';
 import type { PublishedRow } from './sim-protocol';
 
 type Influx = InfraEndpoints['influx'];
 
-/** Rows of an InfluxQL query (InfluxDB 1.8 /query, times as epoch ms), tags merged in. */
-export async function influxQuery(influx: Influx, query: string): Promise<Record<string, unknown>[]> {
-  const [db, rp] = influx.bucket.split('/');
-  const params = new URLSearchParams({ db: db ?? influx.bucket, q: query, epoch: 'ms', ...(rp ? { rp } : {}) });
-  const response = await fetch(`${influx.url}/query?${params}`, {
-    headers: { authorization: `Token ${influx.token}` },
-    signal: AbortSignal.timeout(10_000),
-  });
-  if (!response.ok) throw new Error(`InfluxDB answered ${response.status}: ${await response.text()}`);
-  const body = (await response.json()) as {
-    results: { series?: { columns: string[]; values: unknown[][]; tags?: Record<string, string> }[]; error?: string }[];
-  };
-  const rows: Record<string, unknown>[] = [];
-  for (const result of body.results) {
-    if (result.error) throw new Error(`InfluxQL error: ${result.error}`);
-    for (const series of result.series ?? []) {
-      for (const values of series.values) {
-        rows.push({ ...series.tags, ...Object.fromEntries(series.columns.map((column, i) => [column, values[i]])) });
-      }
-    }
-  }
-  return rows;
+/** Rows of an InfluxQL query; a stalled poll fails after 10 s and is counted as an error. */
+export function influxQuery(influx: Influx, query: string): Promise<Record<string, unknown>[]> {
+  return influxQl(influx, query, { timeoutMs: 10_000 });
 }
 
 /** Telemetry points stored for vehicles whose id starts with `prefix`. */

@@ -1,16 +1,14 @@
-import { getInfra, uniqueName, waitFor } from '@fleet/testkit';
+import { waitFor } from '@fleet/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { killService, restartService } from '../src/service-control';
-import { startTestPipeline } from '../src/test-pipeline';
 import { createCleanup } from './support/cleanup';
-import { startDeviceFleet } from './support/device-fleet';
+import { waitUntilAllAcked } from './support/device-fleet';
 import { startExternalBroker } from './support/external-broker';
-import { registerFleet } from './support/fleet-registry';
+import { startFaultPipeline } from './support/fault-pipeline';
 import { decodeTelemetry, missingFromKafka } from './support/outcomes';
-import { expectedEpisodeEvents, overspeedVehicles } from './support/overspeed-fleet';
+import { startOverspeedFleet } from './support/overspeed-fleet';
 import { readTopic } from './support/topic-reader';
-import { type PrivateServer, startPrivateServers, withPrivate } from './support/private-server';
-import { verifyDelivery } from './support/verify-delivery';
+import { verifyFleetDelivery } from './support/verify-delivery';
 
 /**
  * Devices publish to an external MQTT broker; the bridge subscribes with a persistent session
@@ -24,28 +22,20 @@ describe('bridge SIGKILLed and restarted with an external broker and a persisten
   it('readings queued at the broker while the bridge was down are delivered; nothing lost, nothing duplicated', async () => {
     const broker = await startExternalBroker();
     cleanup.add('external broker', () => broker.close());
-    const [influx] = (await startPrivateServers(['influxdb'], cleanup)) as [PrivateServer];
-    const endpoints = withPrivate(getInfra(), influx);
-    const namespace = uniqueName('faults-bridge');
-    const pipeline = await startTestPipeline(endpoints, namespace, {
-      bridge: { MQTT_URL: broker.url, MQTT_CLIENT_ID: `${namespace}-bridge`, MQTT_PROTOCOL_VERSION: '4', MQTT_SHARED_GROUP: '' },
+    const run = await startFaultPipeline(cleanup, {
+      namespacePrefix: 'faults-bridge',
+      extraEnv: (namespace) => ({
+        bridge: { MQTT_URL: broker.url, MQTT_CLIENT_ID: `${namespace}-bridge`, MQTT_PROTOCOL_VERSION: '4', MQTT_SHARED_GROUP: '' },
+      }),
     });
-    cleanup.add('pipeline', () => pipeline.stop());
-
-    const vehicles = overspeedVehicles(`${namespace.slice(-8)}-`, 6, { from: 10, length: 20, stagger: 6 });
-    const fleet = await registerFleet(pipeline, {
-      namespace,
-      vehicleIds: vehicles.map((vehicle) => vehicle.vehicleId),
-      processorOpsPorts: [pipeline.ports.processorsOps],
-    });
-    const devices = await startDeviceFleet({
-      brokerUrl: broker.url,
-      vehicles,
-      startTs: Date.now() - 5 * 60_000,
-      intervalMs: 100,
+    const { endpoints, pipeline } = run;
+    const fleet = await startOverspeedFleet(run, cleanup, {
+      count: 6,
+      episode: { from: 10, length: 20, stagger: 6 },
       readingsPerVehicle: 100,
+      brokerUrl: broker.url,
     });
-    cleanup.add('devices', () => devices.close());
+    const { devices } = fleet;
 
     await waitFor(() => devices.rounds() >= 25, { timeoutMs: 30_000, message: 'devices did not start publishing' });
     await killService(pipeline, 'bridge');
@@ -68,20 +58,9 @@ describe('bridge SIGKILLed and restarted with an external broker and a persisten
     });
     devices.resume();
 
-    await waitFor(() => devices.rounds() >= 100 && devices.ackedCount() === devices.sentCount(), {
-      timeoutMs: 60_000,
-      message: 'the broker did not acknowledge every publish',
-    });
+    await waitUntilAllAcked(devices, 100, { timeoutMs: 60_000, message: 'the broker did not acknowledge every publish' });
     expect(queuedRounds).toBeGreaterThanOrEqual(30);
 
-    await verifyDelivery({
-      endpoints,
-      namespace,
-      topics: pipeline.topics,
-      acked: devices.acked,
-      expectedEvents: expectedEpisodeEvents(fleet.vehicleIds),
-      ownerEmail: fleet.ownerEmail,
-      emailedVehicles: fleet.vehicleIds,
-    });
+    await verifyFleetDelivery(run, fleet);
   });
 });

@@ -1,15 +1,13 @@
-import { getInfra, uniqueName, waitFor } from '@fleet/testkit';
+import { waitFor } from '@fleet/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { metricValue } from '../src/metric-value';
-import { startTestPipeline } from '../src/test-pipeline';
 import { createCleanup } from './support/cleanup';
 import { groupLag, pipelineGroups } from './support/consumer-groups';
-import { startDeviceFleet } from './support/device-fleet';
-import { registerFleet } from './support/fleet-registry';
-import { expectedEpisodeEvents, overspeedVehicles } from './support/overspeed-fleet';
-import { type PrivateServer, startPrivateServers, withPrivate } from './support/private-server';
+import { waitUntilAllAcked } from './support/device-fleet';
+import { startFaultPipeline } from './support/fault-pipeline';
+import { startOverspeedFleet } from './support/overspeed-fleet';
 import { sampleRss } from './support/process-rss';
-import { verifyDelivery } from './support/verify-delivery';
+import { verifyFleetDelivery } from './support/verify-delivery';
 
 /**
  * The whole pipeline writing to an InfluxDB of its own, which is SIGKILLed for 30 s while readings
@@ -26,31 +24,25 @@ afterAll(() => cleanup.run());
 
 describe('InfluxDB down for 30 s while readings flow', () => {
   it('nothing is missing afterwards and the sinks memory stays bounded during the outage', async () => {
-    const [influx] = (await startPrivateServers(['influxdb'], cleanup)) as [PrivateServer];
-    const endpoints = withPrivate(getInfra(), influx);
-    const namespace = uniqueName('faults-influx');
-    const pipeline = await startTestPipeline(endpoints, namespace, {
-      sinks: { INFLUX_MAX_PENDING_LINES: String(MAX_PENDING_LINES), INFLUX_BATCH_SIZE: '250', INFLUX_RETRY_MAX_MS: '2000', INFLUX_TIMEOUT_MS: '2000' },
+    const run = await startFaultPipeline(cleanup, {
+      namespacePrefix: 'faults-influx',
+      extraEnv: {
+        sinks: { INFLUX_MAX_PENDING_LINES: String(MAX_PENDING_LINES), INFLUX_BATCH_SIZE: '250', INFLUX_RETRY_MAX_MS: '2000', INFLUX_TIMEOUT_MS: '2000' },
+      },
     });
-    cleanup.add('pipeline', () => pipeline.stop());
+    const { endpoints, namespace, pipeline } = run;
+    const influx = run.servers.influxdb;
     const sinksPid = pipeline.services.find((service) => service.spec.name === 'sinks')?.child.pid;
     if (sinksPid === undefined) throw new Error('no sinks process');
 
     // 10 vehicles at 10 readings/s each: ~3,000 readings during the outage, 3x the sinks' bound.
-    const vehicles = overspeedVehicles(`${namespace.slice(-8)}-`, 10, { from: 20, length: 30, stagger: 30 });
-    const fleet = await registerFleet(pipeline, {
-      namespace,
-      vehicleIds: vehicles.map((vehicle) => vehicle.vehicleId),
-      processorOpsPorts: [pipeline.ports.processorsOps],
-    });
-    const devices = await startDeviceFleet({
-      brokerUrl: `mqtt://127.0.0.1:${pipeline.ports.mqtt}`,
-      vehicles,
-      startTs: Date.now() - 8 * 60_000,
-      intervalMs: 100,
+    const fleet = await startOverspeedFleet(run, cleanup, {
+      count: 10,
+      episode: { from: 20, length: 30, stagger: 30 },
       readingsPerVehicle: 450,
+      startAgoMs: 8 * 60_000,
     });
-    cleanup.add('devices', () => devices.close());
+    const { devices } = fleet;
 
     await waitFor(async () => (await metricValue(pipeline.ports.sinksOps, 'sink_points_written_total')) > 100, {
       timeoutMs: 30_000,
@@ -73,21 +65,9 @@ describe('InfluxDB down for 30 s while readings flow', () => {
     expect(Math.max(...samples) - samples[0]!).toBeLessThan(RSS_GROWTH_LIMIT_MIB);
     expect(lag).toBeGreaterThan(MAX_PENDING_LINES);
 
-    await waitFor(() => devices.rounds() >= 450 && devices.ackedCount() === devices.sentCount(), {
-      timeoutMs: 90_000,
-      message: 'publishes were not acknowledged',
-    });
+    await waitUntilAllAcked(devices, 450, { timeoutMs: 90_000 });
     expect(devices.ackedCount()).toBeGreaterThan(acceptedDuringOutage);
-    await verifyDelivery({
-      endpoints,
-      namespace,
-      topics: pipeline.topics,
-      acked: devices.acked,
-      expectedEvents: expectedEpisodeEvents(fleet.vehicleIds),
-      ownerEmail: fleet.ownerEmail,
-      emailedVehicles: fleet.vehicleIds,
-      timeoutMs: 120_000,
-    });
+    await verifyFleetDelivery(run, fleet, { timeoutMs: 120_000 });
     expect(await metricValue(pipeline.ports.sinksOps, 'sink_dead_letters_total')).toBe(0);
   });
 });

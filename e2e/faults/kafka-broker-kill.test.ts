@@ -1,13 +1,10 @@
-import { getInfra, uniqueName, waitFor } from '@fleet/testkit';
+import { waitFor } from '@fleet/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startTestPipeline } from '../src/test-pipeline';
 import { createCleanup } from './support/cleanup';
-import { startDeviceFleet } from './support/device-fleet';
-import { registerFleet } from './support/fleet-registry';
-import { warmUpKafka } from './support/kafka-warm-up';
-import { expectedEpisodeEvents, overspeedVehicles } from './support/overspeed-fleet';
-import { type PrivateServer, startPrivateServers, withPrivate } from './support/private-server';
-import { verifyDelivery } from './support/verify-delivery';
+import { waitUntilAllAcked } from './support/device-fleet';
+import { startFaultPipeline } from './support/fault-pipeline';
+import { startOverspeedFleet } from './support/overspeed-fleet';
+import { verifyFleetDelivery } from './support/verify-delivery';
 
 /**
  * The whole pipeline on a Kafka broker of its own (the shared registry and SMTP catcher do not
@@ -18,27 +15,14 @@ afterAll(() => cleanup.run());
 
 describe('Kafka broker SIGKILLed during steady publishing, then restarted', () => {
   it('every PUBACKed reading reaches Kafka and InfluxDB; each event once, one email per incident', async () => {
-    const [kafka, influx] = (await startPrivateServers(['kafka', 'influxdb'], cleanup)) as [PrivateServer, PrivateServer];
-    await warmUpKafka(kafka.endpoints.kafkaBrokers);
-    const endpoints = withPrivate(getInfra(), kafka, influx);
-    const namespace = uniqueName('faults-kafka');
-    const pipeline = await startTestPipeline(endpoints, namespace);
-    cleanup.add('pipeline', () => pipeline.stop());
-
-    const vehicles = overspeedVehicles(`${namespace.slice(-8)}-`, 6, { from: 10, length: 20, stagger: 6 });
-    const fleet = await registerFleet(pipeline, {
-      namespace,
-      vehicleIds: vehicles.map((vehicle) => vehicle.vehicleId),
-      processorOpsPorts: [pipeline.ports.processorsOps],
-    });
-    const devices = await startDeviceFleet({
-      brokerUrl: `mqtt://127.0.0.1:${pipeline.ports.mqtt}`,
-      vehicles,
-      startTs: Date.now() - 5 * 60_000,
-      intervalMs: 100,
+    const run = await startFaultPipeline(cleanup, { namespacePrefix: 'faults-kafka', privateServers: ['kafka'] });
+    const kafka = run.servers.kafka;
+    const fleet = await startOverspeedFleet(run, cleanup, {
+      count: 6,
+      episode: { from: 10, length: 20, stagger: 6 },
       readingsPerVehicle: 120,
     });
-    cleanup.add('devices', () => devices.close());
+    const { devices } = fleet;
 
     await waitFor(() => devices.rounds() >= 30, { timeoutMs: 30_000, message: 'devices did not start publishing' });
     await kafka.kill();
@@ -48,22 +32,14 @@ describe('Kafka broker SIGKILLed during steady publishing, then restarted', () =
     const ackedDuringOutage = devices.ackedCount() - ackedAtKill;
     await kafka.start();
 
-    await waitFor(() => devices.rounds() >= 120 && devices.ackedCount() === devices.sentCount(), {
+    await waitUntilAllAcked(devices, 120, {
       timeoutMs: 120_000,
       intervalMs: 250,
       message: 'publishes were not acknowledged after the broker came back',
     });
     // A PUBACK means "in Kafka": while the broker was dead almost nothing could be acknowledged.
-    expect(ackedDuringOutage).toBeLessThan(vehicles.length * 3);
+    expect(ackedDuringOutage).toBeLessThan(fleet.vehicles.length * 3);
 
-    await verifyDelivery({
-      endpoints,
-      namespace,
-      topics: pipeline.topics,
-      acked: devices.acked,
-      expectedEvents: expectedEpisodeEvents(fleet.vehicleIds),
-      ownerEmail: fleet.ownerEmail,
-      emailedVehicles: fleet.vehicleIds,
-    });
+    await verifyFleetDelivery(run, fleet);
   });
 });

@@ -1,15 +1,13 @@
-import { getInfra, uniqueName, waitFor } from '@fleet/testkit';
+import { waitFor } from '@fleet/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../src/free-ports';
 import { metricValue } from '../src/metric-value';
 import { killService, startExtraInstance } from '../src/service-control';
-import { startTestPipeline } from '../src/test-pipeline';
 import { createCleanup } from './support/cleanup';
-import { startDeviceFleet } from './support/device-fleet';
-import { registerFleet } from './support/fleet-registry';
-import { expectedEpisodeEvents, overspeedVehicles } from './support/overspeed-fleet';
-import { type PrivateServer, startPrivateServers, withPrivate } from './support/private-server';
-import { verifyDelivery } from './support/verify-delivery';
+import { waitUntilAllAcked } from './support/device-fleet';
+import { startFaultPipeline } from './support/fault-pipeline';
+import { startOverspeedFleet } from './support/overspeed-fleet';
+import { verifyFleetDelivery } from './support/verify-delivery';
 
 /**
  * Two stream-processor instances share the telemetry partitions; one is SIGKILLed while every
@@ -21,30 +19,20 @@ afterAll(() => cleanup.run());
 
 describe('stream processor killed mid-episode, another instance takes over', () => {
   it('no event is repeated or missed, and each incident is emailed once', async () => {
-    const [influx] = (await startPrivateServers(['influxdb'], cleanup)) as [PrivateServer];
-    const endpoints = withPrivate(getInfra(), influx);
-    const namespace = uniqueName('faults-proc');
-    const pipeline = await startTestPipeline(endpoints, namespace);
-    cleanup.add('pipeline', () => pipeline.stop());
+    const run = await startFaultPipeline(cleanup, { namespacePrefix: 'faults-proc' });
+    const { pipeline } = run;
     const [secondOps] = await freePorts(1);
     await startExtraInstance(pipeline, 'stream-processors', 'stream-processors-2', secondOps!);
 
     // Episodes start at readings 10..31 and are confirmed 5 readings later: at the kill (reading
     // ~25) the first ones are confirmed, the last ones not yet.
-    const vehicles = overspeedVehicles(`${namespace.slice(-8)}-`, 8, { from: 10, length: 20, stagger: 3 });
-    const fleet = await registerFleet(pipeline, {
-      namespace,
-      vehicleIds: vehicles.map((vehicle) => vehicle.vehicleId),
+    const fleet = await startOverspeedFleet(run, cleanup, {
+      count: 8,
+      episode: { from: 10, length: 20, stagger: 3 },
+      readingsPerVehicle: 80,
       processorOpsPorts: [pipeline.ports.processorsOps, secondOps!],
     });
-    const devices = await startDeviceFleet({
-      brokerUrl: `mqtt://127.0.0.1:${pipeline.ports.mqtt}`,
-      vehicles,
-      startTs: Date.now() - 5 * 60_000,
-      intervalMs: 100,
-      readingsPerVehicle: 80,
-    });
-    cleanup.add('devices', () => devices.close());
+    const { devices } = fleet;
 
     await waitFor(() => devices.rounds() >= 25, { timeoutMs: 30_000, message: 'devices did not start publishing' });
     // The victim must own partitions with traffic, or the kill proves nothing: take the busier one.
@@ -58,20 +46,8 @@ describe('stream processor killed mid-episode, another instance takes over', () 
     expect(Math.max(...processed)).toBeGreaterThan(0);
     const survivorBefore = await metricValue(survivor.opsPort, 'processor_readings_total');
 
-    await waitFor(() => devices.rounds() >= 80 && devices.ackedCount() === devices.sentCount(), {
-      timeoutMs: 60_000,
-      message: 'publishes were not acknowledged',
-    });
-    await verifyDelivery({
-      endpoints,
-      namespace,
-      topics: pipeline.topics,
-      acked: devices.acked,
-      expectedEvents: expectedEpisodeEvents(fleet.vehicleIds),
-      ownerEmail: fleet.ownerEmail,
-      emailedVehicles: fleet.vehicleIds,
-      timeoutMs: 120_000,
-    });
+    await waitUntilAllAcked(devices, 80, { timeoutMs: 60_000 });
+    await verifyFleetDelivery(run, fleet, { timeoutMs: 120_000 });
     // Every episode ends after the kill and every END is there: the survivor took over the victim's
     // partitions (and their state) as well as keeping its own.
     expect(await metricValue(survivor.opsPort, 'processor_readings_total')).toBeGreaterThan(survivorBefore);

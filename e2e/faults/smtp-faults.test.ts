@@ -1,12 +1,11 @@
 import { startFaultServer } from '@fleet/alerts/testing/smtp-fault-server';
-import { getInfra, influxQl, uniqueName, waitFor } from '@fleet/testkit';
+import { influxQl, waitFor } from '@fleet/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startTestPipeline } from '../src/test-pipeline';
 import { createCleanup } from './support/cleanup';
-import { startDeviceFleet } from './support/device-fleet';
+import { startDeviceFleet, waitUntilAllAcked } from './support/device-fleet';
+import { startFaultPipeline } from './support/fault-pipeline';
 import { registerFleet } from './support/fleet-registry';
 import { expectedEpisodeEvents, overspeedVehicles } from './support/overspeed-fleet';
-import { type PrivateServer, startPrivateServers, withPrivate } from './support/private-server';
 import { verifyDelivery } from './support/verify-delivery';
 
 /**
@@ -27,13 +26,10 @@ describe('SMTP 451 then 250, and 550, behind the whole pipeline', () => {
   it('a 451 is retried into exactly one email; a 550 is recorded failed and later incidents are still emailed', async () => {
     const smtp = await startFaultServer({ dataReplies: [451], reject: /^bounce-/ });
     cleanup.add('fault SMTP server', () => smtp.close());
-    const [influx] = (await startPrivateServers(['influxdb'], cleanup)) as [PrivateServer];
-    const endpoints = withPrivate(getInfra(), influx);
-    const namespace = uniqueName('faults-smtp');
-    const pipeline = await startTestPipeline(endpoints, namespace, {
-      alerts: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_RETRY_INITIAL_MS: '500', SMTP_RETRY_MAX_MS: '2000' },
+    const { endpoints, namespace, pipeline } = await startFaultPipeline(cleanup, {
+      namespacePrefix: 'faults-smtp',
+      extraEnv: { alerts: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_RETRY_INITIAL_MS: '500', SMTP_RETRY_MAX_MS: '2000' } },
     });
-    cleanup.add('pipeline', () => pipeline.stop());
 
     const prefix = `${namespace.slice(-8)}-`;
     // Episodes in this order of event time: ok owner's first vehicle, the bounced owner's, the ok owner's second.
@@ -55,10 +51,7 @@ describe('SMTP 451 then 250, and 550, behind the whole pipeline', () => {
       readingsPerVehicle: 60,
     });
     cleanup.add('devices', () => devices.close());
-    await waitFor(() => devices.rounds() >= 60 && devices.ackedCount() === devices.sentCount(), {
-      timeoutMs: 60_000,
-      message: 'publishes were not acknowledged',
-    });
+    await waitUntilAllAcked(devices, 60, { timeoutMs: 60_000 });
 
     const vehicleIds = [first!.vehicleId, bounced!.vehicleId, last!.vehicleId];
     await verifyDelivery({

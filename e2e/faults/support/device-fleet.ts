@@ -1,4 +1,5 @@
 import { telemetryTopic } from '@fleet/contracts';
+import { type WaitForOptions, waitFor } from '@fleet/testkit';
 import mqtt, { type MqttClient } from 'mqtt';
 
 /** One reading as a device sends it (the DESIGN.md input contract). */
@@ -108,4 +109,15 @@ export async function startDeviceFleet(options: DeviceFleetOptions): Promise<Dev
       await Promise.all([...clients.values()].map((client) => client.endAsync(true)));
     },
   };
+}
+
+/**
+ * Waits until the fleet has published `rounds` rounds and the broker acknowledged every publish
+ * (message by default: 'publishes were not acknowledged').
+ */
+export async function waitUntilAllAcked(devices: DeviceFleet, rounds: number, options: WaitForOptions): Promise<void> {
+  await waitFor(() => devices.rounds() >= rounds && devices.ackedCount() === devices.sentCount(), {
+    message: 'publishes were not acknowledged',
+    ...options,
+  });
 }

@@ -4,6 +4,7 @@ import { waitFor } from '@fleet/testkit';
 import { expect } from 'vitest';
 import { caughtUp, pipelineGroups } from './consumer-groups';
 import type { DeviceReading } from './device-fleet';
+import type { FaultPipeline } from './fault-pipeline';
 import {
   decodeEvents,
   decodeTelemetry,
@@ -14,6 +15,7 @@ import {
   missingFromInflux,
   missingFromKafka,
 } from './outcomes';
+import { expectedEpisodeEvents, type OverspeedFleet } from './overspeed-fleet';
 import { readTopic } from './topic-reader';
 
 export interface DeliveryCheck {
@@ -100,4 +102,25 @@ export async function verifyDelivery(check: DeliveryCheck): Promise<{ events: Ve
     await telemetry.close();
     await eventsTopic.close();
   }
+}
+
+/**
+ * verifyDelivery for one owner's overspeed fleet (startOverspeedFleet): each vehicle yields exactly
+ * one OVERSPEED and one OVERSPEED_END event and one email.
+ */
+export function verifyFleetDelivery(
+  { endpoints, namespace, pipeline }: Pick<FaultPipeline, 'endpoints' | 'namespace' | 'pipeline'>,
+  { owner, devices }: Pick<OverspeedFleet, 'owner' | 'devices'>,
+  options: { timeoutMs?: number } = {},
+): Promise<{ events: VehicleEvent[] }> {
+  return verifyDelivery({
+    endpoints,
+    namespace,
+    topics: pipeline.topics,
+    acked: devices.acked,
+    expectedEvents: expectedEpisodeEvents(owner.vehicleIds),
+    ownerEmail: owner.ownerEmail,
+    emailedVehicles: owner.vehicleIds,
+    timeoutMs: options.timeoutMs,
+  });
 }

@@ -2,10 +2,14 @@
 export async function influxQl(
   influx: { url: string; bucket: string; token: string },
   query: string,
+  options: { timeoutMs?: number } = {},
 ): Promise<Record<string, unknown>[]> {
   const [db, rp] = influx.bucket.split('/');
   const params = new URLSearchParams({ db: db ?? influx.bucket, q: query, epoch: 'ms', ...(rp ? { rp } : {}) });
-  const response = await fetch(`${influx.url}/query?${params}`, { headers: { authorization: `Token ${influx.token}` } });
+  const response = await fetch(`${influx.url}/query?${params}`, {
+    headers: { authorization: `Token ${influx.token}` },
+    ...(options.timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(options.timeoutMs) }),
+  });
   if (!response.ok) throw new Error(`InfluxDB answered ${response.status}: ${await response.text()}`);
   const body = (await response.json()) as {
     results: { series?: { columns: string[]; values: unknown[][]; tags?: Record<string, string> }[]; error?: string }[];

@@ -1,5 +1,6 @@
 import type { VehicleEvent } from '@fleet/contracts';
-import { escapeTag, floatValue, type LineResult, reject, stringValue } from './line-protocol';
+import { type FieldSpec, fieldSet } from './field-set';
+import { escapeTag, type LineResult, reject, stringValue } from './line-protocol';
 
 export const EVENTS_MEASUREMENT = 'events';
 
@@ -7,7 +8,7 @@ type FloatKey = 'lat' | 'lon' | 'speedKph' | 'limitKph' | 'peakSpeedKph' | 'dura
 type StringKey = 'eventId' | 'geofenceId' | 'geofenceName';
 
 /** Fields sorted by key, as the client's Point writes them. */
-const EVENT_FIELDS: readonly { field: string; key: FloatKey | StringKey; kind: 'float' | 'string' }[] = [
+const EVENT_FIELDS: readonly FieldSpec<FloatKey | StringKey, 'float' | 'string'>[] = [
   { field: 'accel_mps2', key: 'accelMps2', kind: 'float' },
   { field: 'duration_ms', key: 'durationMs', kind: 'float' },
   { field: 'event_id', key: 'eventId', kind: 'string' },
@@ -19,6 +20,10 @@ const EVENT_FIELDS: readonly { field: string; key: FloatKey | StringKey; kind: '
   { field: 'peak_speed_kph', key: 'peakSpeedKph', kind: 'float' },
   { field: 'speed_kph', key: 'speedKph', kind: 'float' },
 ];
+
+function formatStringField(_spec: unknown, value: unknown): string {
+  return stringValue(String(value));
+}
 
 /** 32-bit FNV-1a: small, stable across processes and releases. */
 function fnv1a(text: string): number {
@@ -47,23 +52,10 @@ export function eventLine(event: VehicleEvent): LineResult {
   if (typeof event.vehicleId !== 'string' || event.vehicleId === '') return reject('INVALID', 'vehicleId is empty');
   if (typeof event.type !== 'string' || (event.type as string) === '') return reject('INVALID', 'type is empty');
   if (!Number.isSafeInteger(event.ts)) return reject('INVALID', `ts is not an integer epoch-ms value: ${event.ts}`);
-  let fields = '';
-  for (const spec of EVENT_FIELDS) {
-    const value = event[spec.key];
-    if (value === null || value === undefined) continue;
-    let text: string;
-    if (spec.kind === 'float') {
-      if (typeof value !== 'number' || !Number.isFinite(value)) {
-        return reject('NON_FINITE', `${spec.key} is not a finite number: ${String(value)}`);
-      }
-      text = floatValue(value);
-    } else {
-      text = stringValue(String(value));
-    }
-    fields += fields === '' ? `${spec.field}=${text}` : `,${spec.field}=${text}`;
-  }
+  const result = fieldSet(EVENT_FIELDS, event, formatStringField);
+  if (!result.ok) return result;
   return {
     ok: true,
-    line: `${EVENTS_MEASUREMENT},type=${escapeTag(event.type)},vehicle_id=${escapeTag(event.vehicleId)} ${fields} ${eventTimeNs(event)}`,
+    line: `${EVENTS_MEASUREMENT},type=${escapeTag(event.type)},vehicle_id=${escapeTag(event.vehicleId)} ${result.fields} ${eventTimeNs(event)}`,
   };
 }
