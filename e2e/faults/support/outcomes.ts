@@ -39,11 +39,29 @@ export async function missingFromInflux(
   );
 }
 
-/** eventIds that occur in more than one record of the events topic. */
-export function duplicateEventIds(events: VehicleEvent[]): string[] {
-  const seen = new Map<string, number>();
-  for (const event of events) seen.set(event.eventId, (seen.get(event.eventId) ?? 0) + 1);
-  return [...seen].filter(([, count]) => count > 1).map(([eventId]) => eventId);
+/**
+ * Event ids recorded more than once with different content. Without Kafka transactions a processor
+ * killed between acknowledging its events and its state changelog replays that batch and writes the
+ * same events again: same id, same content (DESIGN.md: at-least-once, idempotent effects). What
+ * must never happen is one id standing for two different events.
+ */
+export function conflictingEventIds(events: VehicleEvent[]): string[] {
+  const first = new Map<string, string>();
+  const conflicting = new Set<string>();
+  for (const event of events) {
+    const content = JSON.stringify(event);
+    const seen = first.get(event.eventId);
+    if (seen === undefined) first.set(event.eventId, content);
+    else if (seen !== content) conflicting.add(event.eventId);
+  }
+  return [...conflicting];
+}
+
+/** Each event id once (the first record of it). */
+export function distinctEvents(events: VehicleEvent[]): VehicleEvent[] {
+  const byId = new Map<string, VehicleEvent>();
+  for (const event of events) if (!byId.has(event.eventId)) byId.set(event.eventId, event);
+  return [...byId.values()];
 }
 
 /** `vehicleId:TYPE` of each event, sorted (compare with the expected incidents). */
