@@ -2,7 +2,7 @@
  * npm run infra:up [service…]     fetch once, start, wait until ready (no-op when running)
  * npm run infra:down [service…]   stop (everything the servers spawned too)
  * npm run infra:status            what runs where
- * Services: kafka, schema-registry, influxdb, smtp (default: all).
+ * Services: kafka, schema-registry, influxdb, smtp, mqtt (default: all).
  */
 import {
   abortStarts,
@@ -80,7 +80,7 @@ async function main(): Promise<number> {
       return 0;
     }
     default:
-      process.stderr.write('usage: tsx infra/src/cli.ts up|down|status|env [kafka|schema-registry|influxdb|smtp …]\n');
+      process.stderr.write(`usage: tsx infra/src/cli.ts up|down|status|env [${SERVICE_NAMES.join('|')} …]\n`);
       return 2;
   }
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export const SERVICE_NAMES = ['kafka', 'schema-registry', 'influxdb', 'smtp'] as const;
+export const SERVICE_NAMES = ['kafka', 'schema-registry', 'influxdb', 'smtp', 'mqtt'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** Where the tests and services find the infrastructure. */
@@ -21,6 +21,12 @@ export interface InfraEndpoints {
   smtp: { host: string; port: number };
   /** Base URL of the Mailpit-style HTTP API (`/api/v1/messages`, …). */
   mailApiUrl: string;
+  /**
+   * An MQTT 5 broker with shared subscriptions (`mqtt://host:port`), for the bridge's external
+   * mode. Not the bridge's own MQTT_URL: devices publish to the bridge's embedded broker unless
+   * the bridge is pointed at an external one.
+   */
+  mqttUrl: string;
 }
 
 /** Ports of the servers this project runs itself (all bound to 127.0.0.1). */
@@ -32,6 +38,7 @@ export interface LocalPorts {
   influxRpc: number;
   smtp: number;
   mailApi: number;
+  mqtt: number;
 }
 
 export const LOCAL_HOST = '127.0.0.1';
@@ -44,6 +51,7 @@ export const DEFAULT_PORTS: Readonly<LocalPorts> = {
   influxRpc: 18088,
   smtp: 11025,
   mailApi: 18025,
+  mqtt: 11883,
 };
 
 export const DEFAULT_INFLUX = { bucket: 'fleet/autogen', org: 'fleet', token: 'fleet-dev-token' } as const;
@@ -57,6 +65,7 @@ export const PORT_ENV: Readonly<Record<keyof LocalPorts, string>> = {
   influxRpc: 'FLEET_INFLUX_RPC_PORT',
   smtp: 'FLEET_SMTP_PORT',
   mailApi: 'FLEET_MAIL_API_PORT',
+  mqtt: 'FLEET_MQTT_PORT',
 };
 
 /** Env vars that, when set, point at an external server: the local one is then not started. */
@@ -65,6 +74,8 @@ export const EXTERNAL_ENV: Readonly<Record<ServiceName, readonly string[]>> = {
   'schema-registry': ['SCHEMA_REGISTRY_URL'],
   influxdb: ['INFLUX_URL'],
   smtp: ['SMTP_HOST', 'SMTP_PORT'],
+  // Not MQTT_URL: that one switches the bridge itself to an external broker.
+  mqtt: ['MQTT_BROKER_URL'],
 };
 
 export class InfraConfigError extends Error {
@@ -84,6 +95,10 @@ const hostPortSchema = z
 const httpUrlSchema = z
   .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
   .transform((value) => value.replace(/\/+$/, ''));
+const mqttUrlSchema = z.url({
+  protocol: /^(mqtts?|wss?|tcp|ssl)$/,
+  error: 'expected an MQTT URL like mqtt://127.0.0.1:1883',
+});
 const hostSchema = z.string().regex(/^[A-Za-z0-9.-]+$|^\[?[0-9A-Fa-f:]+\]?$/, 'expected a host name or IP address');
 const nonEmptySchema = z.string().min(1);
 
@@ -126,7 +141,7 @@ export function isExternal(service: ServiceName, env: Env = process.env): boolea
 /**
  * Endpoints of the infrastructure: local defaults (see {@link DEFAULT_PORTS}), overridden by
  * `KAFKA_BROKERS` (comma-separated host:port), `SCHEMA_REGISTRY_URL`, `INFLUX_URL`, `INFLUX_BUCKET`,
- * `INFLUX_ORG`, `INFLUX_TOKEN`, `SMTP_HOST`, `SMTP_PORT`, `MAIL_API_URL`. Throws
+ * `INFLUX_ORG`, `INFLUX_TOKEN`, `SMTP_HOST`, `SMTP_PORT`, `MAIL_API_URL`, `MQTT_BROKER_URL`. Throws
  * {@link InfraConfigError} on an invalid value.
  */
 export function infraEndpoints(env: Env = process.env): InfraEndpoints {
@@ -158,12 +173,14 @@ export function infraEndpoints(env: Env = process.env): InfraEndpoints {
       port: optional(env, 'SMTP_PORT', portSchema, ports.smtp),
     },
     mailApiUrl: optional(env, 'MAIL_API_URL', httpUrlSchema, local(ports.mailApi)),
+    mqttUrl: optional(env, 'MQTT_BROKER_URL', mqttUrlSchema, `mqtt://${LOCAL_HOST}:${ports.mqtt}`),
   };
 }
 
 /**
  * The environment variables every service reads for its servers (KAFKA_BROKERS,
- * SCHEMA_REGISTRY_URL, INFLUX_*, SMTP_*), pointing at these endpoints.
+ * SCHEMA_REGISTRY_URL, INFLUX_*, SMTP_*), pointing at these endpoints. Not the MQTT broker: a
+ * bridge given MQTT_URL would leave its embedded broker, which is where devices publish.
  */
 export function serviceEnv(endpoints: InfraEndpoints): Record<string, string> {
   return {

@@ -17,6 +17,7 @@ import { type Owner, pidFilePath, runningProcess, writePidFile } from './process
 import type { Log } from './run-command';
 import { influxdbService } from './services/influxdb';
 import { kafkaReachable, kafkaService } from './services/kafka';
+import { mqttBrokerService, mqttConnects } from './services/mqtt-broker';
 import { schemaRegistryService } from './services/schema-registry';
 import type { LocalService, ServiceContext } from './services/service';
 import { smtpCatcherService } from './services/smtp-catcher';
@@ -41,7 +42,7 @@ export type { Owner } from './process-supervisor';
 export type { Log } from './run-command';
 
 export interface InfraOptions {
-  /** Which services (default: all four). */
+  /** Which services (default: all). */
   services?: readonly ServiceName[];
   /** Progress lines (default: none). */
   log?: Log;
@@ -107,6 +108,8 @@ function createService(name: ServiceName, env: NodeJS.ProcessEnv, owner: Owner):
       return influxdbService(ctx);
     case 'smtp':
       return smtpCatcherService(ctx);
+    case 'mqtt':
+      return mqttBrokerService(ctx);
   }
 }
 
@@ -120,6 +123,8 @@ function endpointOf(name: ServiceName, endpoints: InfraEndpoints): string {
       return `${endpoints.influx.url} (bucket ${endpoints.influx.bucket})`;
     case 'smtp':
       return `smtp://${endpoints.smtp.host}:${endpoints.smtp.port}, API ${endpoints.mailApiUrl}`;
+    case 'mqtt':
+      return endpoints.mqttUrl;
   }
 }
 
@@ -134,6 +139,8 @@ async function reachable(name: ServiceName, endpoints: InfraEndpoints): Promise<
       return (await httpStatus(`${endpoints.influx.url}/ping`)) === 204;
     case 'smtp':
       return canConnect(endpoints.smtp.host, endpoints.smtp.port, 2_000);
+    case 'mqtt':
+      return mqttConnects(endpoints.mqttUrl);
   }
 }
 

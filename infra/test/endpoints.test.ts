@@ -9,6 +9,7 @@ describe('infraEndpoints', () => {
       influx: { url: 'http://127.0.0.1:18086', bucket: 'fleet/autogen', org: 'fleet', token: 'fleet-dev-token' },
       smtp: { host: '127.0.0.1', port: 11025 },
       mailApiUrl: 'http://127.0.0.1:18025',
+      mqttUrl: 'mqtt://127.0.0.1:11883',
     });
   });
 
@@ -21,6 +22,7 @@ describe('infraEndpoints', () => {
       INFLUX_TOKEN: 'secret',
       SMTP_PORT: '1025',
       MAIL_API_URL: 'http://mailpit:8025',
+      MQTT_BROKER_URL: 'mqtt://emqx:1883',
     };
     const endpoints = infraEndpoints(env);
     expect(endpoints.kafkaBrokers).toEqual(['kafka-1:9092', 'kafka-2:9092']);
@@ -28,15 +30,25 @@ describe('infraEndpoints', () => {
     expect(endpoints.influx).toEqual({ url: 'https://influx.example.test:8086', bucket: 'fleet', org: 'fleet', token: 'secret' });
     expect(endpoints.smtp).toEqual({ host: '127.0.0.1', port: 1025 });
     expect(endpoints.mailApiUrl).toBe('http://mailpit:8025');
-    expect(['kafka', 'schema-registry', 'influxdb', 'smtp'].map((s) => isExternal(s as never, env))).toEqual([true, true, true, true]);
+    expect(endpoints.mqttUrl).toBe('mqtt://emqx:1883');
+    expect(['kafka', 'schema-registry', 'influxdb', 'smtp', 'mqtt'].map((s) => isExternal(s as never, env))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    // The bridge's own MQTT_URL (its external mode) does not replace the local broker.
+    expect(isExternal('mqtt', { MQTT_URL: 'mqtt://elsewhere:1883' })).toBe(false);
     expect(isExternal('kafka', { KAFKA_BROKERS: '  ' })).toBe(false);
   });
 
   it('moves local ports with FLEET_*_PORT', () => {
-    const env = { FLEET_KAFKA_PORT: '29092', FLEET_REGISTRY_PORT: '28081' };
+    const env = { FLEET_KAFKA_PORT: '29092', FLEET_REGISTRY_PORT: '28081', FLEET_MQTT_PORT: '21883' };
     expect(localPorts(env).kafka).toBe(29092);
     expect(infraEndpoints(env).kafkaBrokers).toEqual(['127.0.0.1:29092']);
     expect(infraEndpoints(env).registryUrl).toBe('http://127.0.0.1:28081/apis/ccompat/v7');
+    expect(infraEndpoints(env).mqttUrl).toBe('mqtt://127.0.0.1:21883');
   });
 
   it.each([
@@ -45,6 +57,7 @@ describe('infraEndpoints', () => {
     [{ SCHEMA_REGISTRY_URL: 'ftp://x' }, /SCHEMA_REGISTRY_URL/],
     [{ INFLUX_URL: 'not a url' }, /INFLUX_URL/],
     [{ SMTP_PORT: '0' }, /SMTP_PORT/],
+    [{ MQTT_BROKER_URL: 'http://broker:1883' }, /MQTT_BROKER_URL/],
     [{ FLEET_KAFKA_PORT: 'abc' }, /FLEET_KAFKA_PORT/],
     [{ FLEET_SMTP_PORT: '19092' }, /both use port 19092/],
   ])('rejects %j', (env, message) => {

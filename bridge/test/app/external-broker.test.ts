@@ -15,7 +15,8 @@ import { testInfra, uniqueName, waitUntil } from '../support/infra';
 import { startTcpProxy } from '../support/tcp-proxy';
 
 // A real MQTT broker the bridge subscribes to. aedes speaks MQTT 3.1.1 only, so these runs use
-// protocol 4 without a shared subscription; the MQTT 5 path differs only in connect options.
+// protocol 4 without a shared subscription; the MQTT 5 path (shared subscription, two instances)
+// runs against the infrastructure's MQTT 5 broker in external-shared-subscription.test.ts.
 describe('external broker mode', () => {
   let broker: Aedes;
   let server: Server;

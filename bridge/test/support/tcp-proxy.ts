@@ -1,8 +1,8 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
- * A real TCP proxy in front of the shared Kafka broker that a test can cut and restore: a network
- * fault for the bridge only, without stopping the broker other tests use.
+ * A real TCP proxy in front of a shared server (Kafka, the MQTT broker) that a test can cut and
+ * restore: a network fault for the bridge only, without stopping the server other tests use.
  */
 export interface TcpProxy {
   port: number;
@@ -12,7 +12,11 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+export async function startTcpProxy(
+  target: { host: string; port: number },
+  /** Sees the first chunk each client sends (e.g. its MQTT CONNECT). */
+  onFirstClientChunk?: (chunk: Buffer) => void,
+): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let open = true;
   const server: Server = createServer((client) => {
@@ -29,6 +33,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
         upstream.destroy();
       });
     }
+    if (onFirstClientChunk) client.once('data', onFirstClientChunk);
     client.pipe(upstream).pipe(client);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

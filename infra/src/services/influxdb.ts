@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { LOCAL_HOST } from '../endpoints';
 import { httpStatus } from '../net';
 import { spawnDetached, stopProcess } from '../process-supervisor';
-import { runCommand } from '../run-command';
+import { runGo } from './go-build';
 import type { LocalService, ServiceContext } from './service';
 
 export const INFLUXDB_VERSION = '1.8.10';
@@ -77,17 +77,10 @@ export function influxdbService(ctx: ServiceContext): LocalService {
       if (existsSync(binary)) return;
       log(`influxdb: building InfluxDB ${INFLUXDB_VERSION} with \`go install\` (first run only, about a minute)`);
       mkdirSync(binDir, { recursive: true });
-      let packages = 0;
-      await runCommand('go', ['install', '-v', `${MODULE}@v${INFLUXDB_VERSION}`], {
+      await runGo(['install', '-v', `${MODULE}@v${INFLUXDB_VERSION}`], {
         log,
         label: 'influxdb',
-        env: { ...ctx.env, GOBIN: binDir, CGO_ENABLED: ctx.env.CGO_ENABLED ?? '0' },
-        showLine: (line) => {
-          if (/^go: downloading/.test(line)) return false;
-          if (++packages % 50 === 0) log(`influxdb: ${packages} packages compiled`);
-          // compiler diagnostics ("file.go:12:3: …") and go command errors; not package names
-          return /\.go:\d+(:\d+)?: |^go: (?!downloading)/.test(line);
-        },
+        env: { ...ctx.env, GOBIN: binDir },
       });
       if (!existsSync(binary)) throw new Error(`influxdb: go install did not produce ${binary}`);
       log(`influxdb: built ${binary}`);
