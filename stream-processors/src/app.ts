@@ -1,5 +1,6 @@
 import { eventAvroSchema, type TelemetryReading, telemetryAvroSchema, type VehicleEvent, valueSubject } from '@fleet/contracts';
 import {
+  AppError,
   type AvroSerde,
   type BatchConsumer,
   createProducer,
@@ -13,7 +14,8 @@ import type { Logger } from 'pino';
 import type { ProcessorConfig } from './config';
 import { createProcessorMetrics } from './adapters/processor-metrics';
 import { startRegistryTables } from './adapters/registry-tables';
-import { TELEMETRY_CONSUMER_CONFIG } from './adapters/telemetry-consumer-config';
+import { createReplayGuard } from './adapters/replay-guard';
+import { telemetryConsumerConfig } from './adapters/telemetry-consumer-config';
 import { createTelemetryBatchHandler } from './adapters/telemetry-batch-handler';
 import { startVehicleStateStore } from './adapters/vehicle-state-store';
 import type { VehicleState } from './domain/vehicle-processor';
@@ -23,7 +25,7 @@ export interface ProcessorAppDeps {
   serde: AvroSerde;
   log: Logger;
   metrics: Registry;
-  config: Pick<ProcessorConfig, 'groupId' | 'topics' | 'partitions' | 'detector'>;
+  config: Pick<ProcessorConfig, 'groupId' | 'topics' | 'partitions' | 'detector'> & Partial<Pick<ProcessorConfig, 'sessionTimeoutMs'>>;
 }
 
 export interface ProcessorApp {
@@ -45,12 +47,22 @@ export async function startProcessorApp(deps: ProcessorAppDeps): Promise<Process
       { topic: topics.vehicles, numPartitions: 1, compacted: true },
       { topic: topics.geofences, numPartitions: 1, compacted: true },
     ]);
-    // The changelog is written to the partition number of the telemetry it came from, so it needs
-    // at least as many partitions as the telemetry topic has.
-    const [telemetryMeta] = (await admin.fetchTopicMetadata({ topics: [topics.telemetry] })).topics;
-    await ensureTopics(admin, [
-      { topic: topics.state, numPartitions: telemetryMeta?.partitions.length ?? config.partitions, compacted: true },
-    ]);
+    // Events and changelog records are written to the partition number of the telemetry they came
+    // from, so both topics need at least as many partitions as the telemetry topic has.
+    const partitionCount = async (topic: string) =>
+      (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions.length ?? config.partitions;
+    const telemetryPartitions = await partitionCount(topics.telemetry);
+    await ensureTopics(admin, [{ topic: topics.state, numPartitions: telemetryPartitions, compacted: true }]);
+    for (const topic of [topics.events, topics.state]) {
+      const partitions = await partitionCount(topic);
+      if (partitions < telemetryPartitions) {
+        throw new AppError(
+          'TOPIC_PARTITIONS',
+          `${topic} has ${partitions} partitions, fewer than the ${telemetryPartitions} of ${topics.telemetry}; add partitions to it (kafka-topics.sh --alter --partitions ${telemetryPartitions})`,
+          { retriable: false },
+        );
+      }
+    }
   } finally {
     await admin.disconnect();
   }
@@ -79,12 +91,21 @@ export async function startProcessorApp(deps: ProcessorAppDeps): Promise<Process
   ]);
   await registry.caughtUp();
 
+  const replayGuard = createReplayGuard({
+    kafka,
+    eventsTopic: topics.events,
+    decode: deps.serde.decoderFor<VehicleEvent>(eventAvroSchema),
+    groupIdPrefix: config.groupId,
+    log,
+    onDropped: (count) => metrics.replayedEventsDropped.inc(count),
+  });
   const handle = createTelemetryBatchHandler({
     producer,
     decode: deps.serde.decoderFor<TelemetryReading>(telemetryAvroSchema),
     encodeEvent,
     registry,
     states,
+    replayGuard,
     detector: config.detector,
     topics,
     metrics,
@@ -96,9 +117,12 @@ export async function startProcessorApp(deps: ProcessorAppDeps): Promise<Process
     topics: [topics.telemetry],
     log,
     metrics: deps.metrics,
-    consumerConfig: TELEMETRY_CONSUMER_CONFIG,
+    consumerConfig: telemetryConsumerConfig(config.sessionTimeoutMs),
     handle,
-    onGroupJoin: () => states.invalidate(),
+    onGroupJoin: () => {
+      states.invalidate();
+      replayGuard.invalidate();
+    },
   });
 
   return {

@@ -14,6 +14,8 @@ const envSchema = z.object({
   VEHICLES_TOPIC: envVar.string(TOPICS.registryVehicles),
   GEOFENCES_TOPIC: envVar.string(TOPICS.registryGeofences),
   TOPIC_PARTITIONS: envVar.int(6, 1, 1000),
+  // Within the broker's group.min/max.session.timeout.ms (6 s – 30 min by default).
+  PROCESSOR_SESSION_TIMEOUT_MS: envVar.int(30_000, 6_000, 1_800_000),
   DEFAULT_SPEED_LIMIT_KPH: envVar.number(120, 1, 400),
   OVERSPEED_MIN_DURATION_MS: envVar.int(5000, 0, 600_000),
   HARSH_BRAKING_MPS2: envVar.number(3.5, 0.1, 30),
@@ -40,6 +42,7 @@ export function loadProcessorConfig(env: Env) {
       geofences: raw.GEOFENCES_TOPIC,
     },
     partitions: raw.TOPIC_PARTITIONS,
+    sessionTimeoutMs: raw.PROCESSOR_SESSION_TIMEOUT_MS,
     detector: detectorConfigSchema.parse({
       defaultSpeedLimitKph: raw.DEFAULT_SPEED_LIMIT_KPH,
       overspeedMinDurationMs: raw.OVERSPEED_MIN_DURATION_MS,

@@ -16,6 +16,11 @@ export function createProcessorMetrics(registry: Registry) {
       labelNames: ['type'],
       registers: [registry],
     }),
+    replayedEventsDropped: new Counter({
+      name: 'processor_replayed_events_dropped_total',
+      help: 'Events detected again after a takeover and not written, because the previous owner had written them',
+      registers: [registry],
+    }),
     stateSize: new Gauge({
       name: 'processor_state_vehicles',
       help: 'Vehicles with detector state known to this instance',

@@ -12,12 +12,13 @@ import {
   retryTransient,
   splitIntoRequests,
 } from '@fleet/runtime';
-import type { KafkaMessage, Message, Producer, TopicMessages } from 'kafkajs';
+import type { KafkaMessage, Message, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { DetectorConfig } from '../domain/detector-config';
 import { initialVehicleState, processReading, type VehicleState } from '../domain/vehicle-processor';
 import type { ProcessorMetrics } from './processor-metrics';
 import type { RegistryTables } from './registry-tables';
+import type { ReplayGuard } from './replay-guard';
 import type { VehicleStateStore } from './vehicle-state-store';
 
 export interface TelemetryBatchHandlerDeps {
@@ -26,6 +27,7 @@ export interface TelemetryBatchHandlerDeps {
   encodeEvent: AvroEncoder<VehicleEvent>;
   registry: RegistryTables;
   states: VehicleStateStore<VehicleState>;
+  replayGuard: ReplayGuard;
   detector: DetectorConfig;
   topics: { events: string; state: string; dlq: string };
   metrics: ProcessorMetrics;
@@ -54,10 +56,19 @@ function deadLetter(message: KafkaMessage, batch: PartitionBatch, error: unknown
   };
 }
 
+/** The end offset of `topic`'s `partition` after an acknowledged request that wrote `count` records there. */
+function endOffsetAfter(acked: RecordMetadata[], topic: string, partition: number, count: number): bigint | undefined {
+  const metadata = acked.find((entry) => entry.topicName === topic && entry.partition === partition);
+  return count > 0 && metadata?.baseOffset !== undefined ? BigInt(metadata.baseOffset) + BigInt(count) : undefined;
+}
+
 /**
  * One partition batch: decode, run the detectors per vehicle, then write events and dead letters,
  * then the changed vehicle states, in acknowledged sends of bounded size. Only after the last send
  * is the batch done (its offsets get committed) and the new states become the working copy.
+ *
+ * Events go to the events partition with the telemetry's partition number, so the changelog's
+ * events mark (see VehicleStateStore) and the replay guard look at one partition.
  */
 export function createTelemetryBatchHandler(deps: TelemetryBatchHandlerDeps) {
   const now = deps.now ?? Date.now;
@@ -85,9 +96,22 @@ export function createTelemetryBatchHandler(deps: TelemetryBatchHandlerDeps) {
     }
   }
 
+  function send(topicMessages: TopicMessages[], batch: PartitionBatch): Promise<RecordMetadata[]> {
+    return retryTransient(
+      () =>
+        // A broker that is down is transient: the request is retried whole (the idempotent producer
+        // keeps a retry from writing twice).
+        deps.producer.sendBatch({ topicMessages, acks: -1 }).catch((error: unknown) => {
+          throw classifyKafkaError(error);
+        }),
+      retryOptions(batch),
+    );
+  }
+
   return async function handleTelemetryBatch(batch: PartitionBatch): Promise<void> {
     const started = now();
     await deps.states.ensureRestored(batch.partition);
+    await deps.replayGuard.ensureLoaded(batch.partition, deps.states.eventsMark(batch.partition));
     const geofences = deps.registry.geofences();
     const changed = new Map<string, VehicleState>();
     const events: VehicleEvent[] = [];
@@ -118,31 +142,31 @@ export function createTelemetryBatchHandler(deps: TelemetryBatchHandlerDeps) {
     }
 
     // Outputs before state: events and dead letters are acknowledged before the changelog records
-    // that say these readings were processed, so a crash in between replays the batch (same event
-    // ids again, harmless) instead of restoring a state whose events were never written.
+    // that say these readings were processed, so a crash in between replays the batch instead of
+    // restoring a state whose events were never written; the replay guard drops the repeats.
+    const unwritten = deps.replayGuard.unwritten(batch.partition, events);
     const outputs: TopicMessages[] = [
-      { topic: deps.topics.events, messages: events.map((event) => ({ key: event.vehicleId, value: deps.encodeEvent(event) })) },
+      {
+        topic: deps.topics.events,
+        messages: unwritten.map((event) => ({ key: event.vehicleId, value: deps.encodeEvent(event), partition: batch.partition })),
+      },
       { topic: deps.topics.dlq, messages: deadLetters },
     ];
-    const changelog: TopicMessages[] = [{ topic: deps.topics.state, messages: deps.states.changelogMessages(changed, batch.partition) }];
-    for (const phase of [outputs, changelog]) {
-      for (const topicMessages of splitIntoRequests(phase, maxRequestBytes)) {
-        await retryTransient(
-          () =>
-            // A broker that is down is transient: the request is retried whole, and deterministic
-            // event ids make a repeated write harmless.
-            deps.producer.sendBatch({ topicMessages, acks: -1 }).catch((error: unknown) => {
-              throw classifyKafkaError(error);
-            }),
-          retryOptions(batch),
-        );
-      }
+    let eventsMark: bigint | undefined;
+    for (const topicMessages of splitIntoRequests(outputs, maxRequestBytes)) {
+      const acked = await send(topicMessages, batch);
+      const eventCount = topicMessages.find(({ topic }) => topic === deps.topics.events)?.messages.length ?? 0;
+      eventsMark = endOffsetAfter(acked, deps.topics.events, batch.partition, eventCount) ?? eventsMark;
     }
+    const changelog: TopicMessages[] = [
+      { topic: deps.topics.state, messages: deps.states.changelogMessages(changed, batch.partition, eventsMark) },
+    ];
+    for (const topicMessages of splitIntoRequests(changelog, maxRequestBytes)) await send(topicMessages, batch);
     deps.states.commit(changed);
 
     const ackedAt = now();
     for (const [outcome, count] of Object.entries(outcomes)) if (count > 0) deps.metrics.readings.inc({ outcome }, count);
-    for (const event of events) {
+    for (const event of unwritten) {
       deps.metrics.events.inc({ type: event.type });
       if (event.receivedAt !== null) deps.metrics.ingestToEventSeconds.observe((ackedAt - event.receivedAt) / 1000);
     }

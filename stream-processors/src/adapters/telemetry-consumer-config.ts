@@ -14,3 +14,11 @@ export const TELEMETRY_CONSUMER_CONFIG: Omit<ConsumerConfig, 'groupId'> = {
   maxBytesPerPartition: 4 * 1024 * 1024,
   maxBytes: 16 * 1024 * 1024,
 };
+
+/**
+ * The session timeout is how long a crashed instance's partitions wait before another instance
+ * takes them over; heartbeats go out at least three times per session.
+ */
+export function telemetryConsumerConfig(sessionTimeoutMs = 30_000): Omit<ConsumerConfig, 'groupId'> {
+  return { ...TELEMETRY_CONSUMER_CONFIG, sessionTimeout: sessionTimeoutMs, heartbeatInterval: Math.min(3000, Math.floor(sessionTimeoutMs / 3)) };
+}

@@ -9,6 +9,10 @@ import type { Logger } from 'pino';
  * waits until the follower has read that partition's changelog up to its end, so state written by
  * the previous owner (crash, rebalance) is in place. The working copy for owned vehicles is kept
  * apart from the follower's table: our own changelog echoes arrive late and must not roll it back.
+ *
+ * Each changelog partition also holds an events mark: the end offset of the co-partitioned events
+ * partition when its states were last written. Events past the mark came from a batch whose states
+ * never reached the changelog (a crash in between), so the next owner knows where to look for them.
  */
 export interface VehicleStateStore<S> {
   /** The group membership changed: every partition must be restored again before it is processed. */
@@ -17,11 +21,19 @@ export interface VehicleStateStore<S> {
   get(vehicleId: string): S | undefined;
   /** Records the states of a batch whose changelog records were acknowledged by Kafka. */
   commit(states: ReadonlyMap<string, S>): void;
-  /** Changelog records for a batch, written to the same partition number as the telemetry it came from. */
-  changelogMessages(states: ReadonlyMap<string, S>, partition: number): Message[];
+  /**
+   * Changelog records for a batch, written to the same partition number as the telemetry it came
+   * from; the events mark (when the batch wrote events) goes last, so it is durable only if the states are.
+   */
+  changelogMessages(states: ReadonlyMap<string, S>, partition: number, eventsMark?: bigint): Message[];
+  /** The events mark of a restored partition (undefined: never written). */
+  eventsMark(partition: number): bigint | undefined;
   size(): number;
   stop(): Promise<void>;
 }
+
+/** Vehicle ids cannot contain '#' (contracts), so a mark never shadows a vehicle's state. */
+const eventsMarkKey = (partition: number) => `#events-mark/${partition}`;
 
 export async function startVehicleStateStore<S>(options: {
   kafka: Kafka;
@@ -71,8 +83,19 @@ export async function startVehicleStateStore<S>(options: {
     commit(states) {
       for (const [vehicleId, state] of states) working.set(vehicleId, state);
     },
-    changelogMessages: (states, partition) =>
-      [...states].map(([vehicleId, state]) => ({ key: vehicleId, value: Buffer.from(JSON.stringify(state)), partition })),
+    changelogMessages(states, partition, eventsMark) {
+      const messages: Message[] = [...states].map(([vehicleId, state]) => ({
+        key: vehicleId,
+        value: Buffer.from(JSON.stringify(state)),
+        partition,
+      }));
+      if (eventsMark !== undefined) messages.push({ key: eventsMarkKey(partition), value: eventsMark.toString(), partition });
+      return messages;
+    },
+    eventsMark(partition) {
+      const raw = follower.table.get(eventsMarkKey(partition))?.toString('utf8');
+      return raw !== undefined && /^\d+$/.test(raw) ? BigInt(raw) : undefined;
+    },
     size: () => Math.max(working.size, follower.table.size),
     stop: () => follower.stop(),
   };

@@ -1,0 +1,132 @@
+import { eventAvroSchema, type TelemetryReading, telemetryAvroSchema, type VehicleEvent, valueSubject } from '@fleet/contracts';
+import { createAvroSerde, createProducer, ensureTopics, type PartitionBatch, Registry, silentLogger } from '@fleet/runtime';
+import { getInfra, waitFor } from '@fleet/testkit';
+import type { KafkaMessage, Producer } from 'kafkajs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createProcessorMetrics } from '../../src/adapters/processor-metrics';
+import { startRegistryTables } from '../../src/adapters/registry-tables';
+import { createReplayGuard } from '../../src/adapters/replay-guard';
+import { createTelemetryBatchHandler } from '../../src/adapters/telemetry-batch-handler';
+import { startVehicleStateStore } from '../../src/adapters/vehicle-state-store';
+import { DEFAULT_DETECTOR_CONFIG } from '../../src/domain/detector-config';
+import type { VehicleState } from '../../src/domain/vehicle-processor';
+import { createPipelineTopics, type PipelineTopics, reading } from '../support/pipeline-topics';
+
+const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);
+const PARTITION = 1;
+/** The device's own accelerometer: no harsh-driving events from the speed steps. */
+const calm = { accelLongMps2: 0.2 };
+const log = silentLogger();
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+/** One processor instance's batch handler, as the app wires it, over a given producer. */
+async function startInstance(pipeline: PipelineTopics, producer: Producer) {
+  const { kafka, topics, groupId } = pipeline;
+  const serde = createAvroSerde({ registryUrl: getInfra().registryUrl });
+  const metrics = createProcessorMetrics(new Registry());
+  const [registry, states] = await Promise.all([
+    startRegistryTables({ kafka, topics, groupIdPrefix: groupId, log }),
+    startVehicleStateStore<VehicleState>({ kafka, topic: topics.state, groupIdPrefix: groupId, log }),
+  ]);
+  closers.push(() => states.stop(), () => registry.stop());
+  await registry.caughtUp();
+  const replayGuard = createReplayGuard({
+    kafka,
+    eventsTopic: topics.events,
+    decode: serde.decoderFor<VehicleEvent>(eventAvroSchema),
+    groupIdPrefix: groupId,
+    log,
+    onDropped: (count) => metrics.replayedEventsDropped.inc(count),
+  });
+  const handle = createTelemetryBatchHandler({
+    producer,
+    decode: serde.decoderFor<TelemetryReading>(telemetryAvroSchema),
+    encodeEvent: await serde.encoderFor<VehicleEvent>(valueSubject(topics.events), eventAvroSchema),
+    registry,
+    states,
+    replayGuard,
+    detector: DEFAULT_DETECTOR_CONFIG,
+    topics,
+    metrics,
+    log,
+  });
+  const dropped = async () => (await metrics.replayedEventsDropped.get()).values[0]?.value ?? 0;
+  return { handle, dropped };
+}
+
+async function batchOf(
+  pipeline: PipelineTopics,
+  readings: TelemetryReading[],
+  firstOffset: number,
+  isActive = () => true,
+): Promise<PartitionBatch> {
+  const serde = createAvroSerde({ registryUrl: getInfra().registryUrl });
+  const encode = await serde.encoderFor<TelemetryReading>(valueSubject(pipeline.topics.telemetry), telemetryAvroSchema);
+  const messages = readings.map(
+    (entry, index) =>
+      ({
+        key: Buffer.from(entry.vehicleId),
+        value: encode(entry),
+        offset: String(firstOffset + index),
+        timestamp: String(entry.ts),
+        attributes: 0,
+        headers: {},
+      }) as KafkaMessage,
+  );
+  return { topic: pipeline.topics.telemetry, partition: PARTITION, messages, heartbeat: async () => {}, isActive };
+}
+
+describe('telemetry batch handler against real Kafka', () => {
+  it('a crash after the events were written but before the changelog: the next owner writes no event twice', async () => {
+    const pipeline = await createPipelineTopics('replay-guard');
+    closers.push(() => pipeline.close());
+    const admin = pipeline.kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, [{ topic: pipeline.topics.state, numPartitions: 3, compacted: true }]);
+    await admin.disconnect();
+    const producer = createProducer(pipeline.kafka);
+    await producer.connect();
+    closers.push(() => producer.disconnect());
+
+    // 140 km/h against the 120 default from t=1 s: OVERSPEED confirmed at t=6 s, for two vehicles.
+    const speeding = (vehicleId: string, seconds: number[]) => seconds.map((s) => reading(vehicleId, T0 + s * 1000, s === 0 ? 100 : 140, calm));
+    const readings = [0, 1, 2, 3, 4, 5, 6, 7].flatMap((s) => [...speeding('van-1', [s]), ...speeding('van-2', [s])]);
+
+    // The first owner dies between its two writes: the events are acknowledged, the changelog
+    // write never arrives and the partition is gone (a killed process retries nothing).
+    let alive = true;
+    const dying: Producer = {
+      ...producer,
+      sendBatch: (request) => {
+        if (!request.topicMessages?.some(({ topic }) => topic === pipeline.topics.state)) return producer.sendBatch(request);
+        alive = false;
+        return Promise.reject(new Error('the process was killed before the changelog write'));
+      },
+    };
+    const first = await startInstance(pipeline, dying);
+    await expect(first.handle(await batchOf(pipeline, readings, 0, () => alive))).rejects.toThrow();
+    await waitFor(() => pipeline.events.length === 2, { timeoutMs: 15_000, message: 'the first owner wrote no events' });
+
+    // The next owner restores the old states, replays the batch and detects the same two events.
+    const second = await startInstance(pipeline, producer);
+    await second.handle(await batchOf(pipeline, readings, 0));
+    expect(await second.dropped()).toBe(2);
+
+    // Its changelog write carries the events mark: a third owner finds nothing to drop and ends the episodes.
+    const third = await startInstance(pipeline, producer);
+    await third.handle(await batchOf(pipeline, [reading('van-1', T0 + 9000, 100, calm), reading('van-2', T0 + 9000, 100, calm)], 16));
+    expect(await third.dropped()).toBe(0);
+
+    await waitFor(() => pipeline.events.length === 4, { timeoutMs: 15_000, message: 'the episode ends were not written' });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(pipeline.events.map((event) => `${event.vehicleId} ${event.type} ${event.ts - T0}`).sort()).toEqual([
+      'van-1 OVERSPEED 6000',
+      'van-1 OVERSPEED_END 9000',
+      'van-2 OVERSPEED 6000',
+      'van-2 OVERSPEED_END 9000',
+    ]);
+  });
+});
