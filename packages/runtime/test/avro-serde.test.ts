@@ -44,6 +44,21 @@ describe('Avro serde over the real schema registry', () => {
     expect(await decode(bytes)).toEqual(reading);
   });
 
+  it('gives every record its own bytes, and encodes one larger than the scratch buffer too', async () => {
+    const serde = createAvroSerde({ registryUrl: getInfra().registryUrl });
+    const encode = await serde.encoderFor<typeof reading>(valueSubject(uniqueName('sizes')), telemetryAvroSchema);
+    const decode = serde.decoderFor<typeof reading>(telemetryAvroSchema);
+    const first = encode(reading);
+    const second = encode({ ...reading, vehicleId: 'other-vehicle' });
+    const huge = { ...reading, dtc: Array.from({ length: 20_000 }, () => 'P0300') };
+    const large = encode(huge);
+    expect(large.length).toBeGreaterThan(64 * 1024);
+    expect(await decode(first)).toEqual(reading);
+    expect((await decode(second)).vehicleId).toBe('other-vehicle');
+    expect(await decode(large)).toEqual(huge);
+    expect(large.readInt32BE(1)).toBe(first.readInt32BE(1));
+  });
+
   it('reads records written with an older schema through a newer reader schema (BACKWARD)', async () => {
     const serde = createAvroSerde({ registryUrl: getInfra().registryUrl });
     const subject = valueSubject(uniqueName('evolve'));
