@@ -106,6 +106,7 @@ async function start(config: AlertsConfig, log: Logger, shutdown: ReturnType<typ
     user: config.SMTP_USER,
     password: config.SMTP_PASSWORD,
     timeoutMs: config.SMTP_TIMEOUT_MS,
+    maxConnections: config.SMTP_MAX_CONNECTIONS,
   });
   shutdown.add('smtp', () => mailer.close());
 
@@ -124,6 +125,7 @@ async function start(config: AlertsConfig, log: Logger, shutdown: ReturnType<typ
     },
     log,
     maxAttempts: config.SMTP_MAX_ATTEMPTS,
+    concurrency: config.SMTP_MAX_CONNECTIONS,
     backoff: { initialMs: config.SMTP_RETRY_INITIAL_MS, maxMs: config.SMTP_RETRY_MAX_MS },
   });
   const notifier = new Notifier({

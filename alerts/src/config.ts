@@ -36,6 +36,7 @@ export const configSchema = z.object({
   SMTP_FROM: envVar.string('Fleet alerts <alerts@fleet.localhost>'),
   SMTP_TIMEOUT_MS: envVar.int(10_000, 100, 300_000),
   SMTP_MAX_ATTEMPTS: envVar.int(5, 1, 100),
+  SMTP_MAX_CONNECTIONS: envVar.int(4, 1, 100),
   SMTP_RETRY_INITIAL_MS: envVar.int(15_000, 1, 3_600_000),
   SMTP_RETRY_MAX_MS: envVar.int(120_000, 1, 3_600_000),
   COOLDOWN_MS: envVar.int(600_000, 0, 86_400_000),

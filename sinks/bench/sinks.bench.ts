@@ -131,20 +131,40 @@ function benchConfig(topic: string, batchSize: number) {
   });
 }
 
+/** Mean points per successful InfluxDB write request, from the sink's own metrics. */
+async function meanPointsPerWrite(metrics: Registry): Promise<number> {
+  const written = (await metrics.getSingleMetric('sink_points_written_total')?.get())?.values ?? [];
+  const durations = (await metrics.getSingleMetric('sink_write_duration_seconds')?.get())?.values ?? [];
+  const points = written.reduce((sum, entry) => sum + entry.value, 0);
+  const requests = durations
+    .filter((entry) => entry.metricName === 'sink_write_duration_seconds_count' && entry.labels.outcome === 'ok')
+    .reduce((sum, entry) => sum + entry.value, 0);
+  return requests === 0 ? 0 : points / requests;
+}
+
+const writeSizes: number[] = [];
+const sinkCpuPerPoint: number[] = [];
+
 async function fullPath(batchSize: number, rep: number): Promise<number> {
   const topic = `bench-${run}-sink${batchSize}-${rep}`;
   await produce(topic, readings(topic, N));
-  const app = await createApp({ config: benchConfig(topic, batchSize), log, metrics: new Registry(), opsServer: false });
+  const metrics = new Registry();
+  const app = await createApp({ config: benchConfig(topic, batchSize), log, metrics, opsServer: false });
   try {
     // From the first point written to the last: group join time is not throughput.
     while (app.telemetry.stats().pointsWritten === 0) await sleep(1);
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const first = app.telemetry.stats().pointsWritten;
     const deadline = Date.now() + 120_000;
     while (app.telemetry.stats().pointsWritten < N && Date.now() < deadline) await sleep(2);
     const written = app.telemetry.stats().pointsWritten;
     if (written < N) throw new Error(`only ${written} of ${N} points written in 120 s`);
-    return (N - first) / ((performance.now() - started) / 1000);
+    const rate = (N - first) / ((performance.now() - started) / 1000);
+    const cpu = process.cpuUsage(cpuBefore);
+    sinkCpuPerPoint.push((cpu.user + cpu.system) / (N - first));
+    writeSizes.push(await meanPointsPerWrite(metrics));
+    return rate;
   } finally {
     await app.stop();
   }
@@ -208,6 +228,8 @@ async function main(): Promise<void> {
   for (const batchSize of BATCH_SIZES) {
     const raw: number[] = [];
     const sink: number[] = [];
+    writeSizes.length = 0;
+    sinkCpuPerPoint.length = 0;
     for (let rep = 0; rep < REPS; rep++) {
       raw.push(await baseline(batchSize, rep));
       sink.push(await fullPath(batchSize, rep));
@@ -215,7 +237,7 @@ async function main(): Promise<void> {
     console.log(
       `batch ${String(batchSize).padStart(5)}: raw line-protocol POST median ${fmt(median(raw)).padStart(8)} points/s ` +
         `[${raw.map(fmt).join(', ')}] | Kafka→sink→InfluxDB median ${fmt(median(sink)).padStart(8)} points/s ` +
-        `[${sink.map(fmt).join(', ')}] | ratio ${((100 * median(sink)) / median(raw)).toFixed(0)}%`,
+        `[${sink.map(fmt).join(', ')}] (mean ${writeSizes.map(fmt).join('/')} points per write, sink CPU ${sinkCpuPerPoint.map((us) => us.toFixed(1)).join('/')} µs per point) | ratio ${((100 * median(sink)) / median(raw)).toFixed(0)}%`,
     );
   }
   const delay = await queryableDelay();

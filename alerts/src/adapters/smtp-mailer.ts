@@ -9,6 +9,8 @@ export interface SmtpOptions {
   password?: string | undefined;
   /** Connection and greeting timeouts, ms. */
   timeoutMs: number;
+  /** Pooled SMTP connections, reused across emails; default 1. */
+  maxConnections?: number;
 }
 
 export interface OutgoingEmail {
@@ -57,6 +59,10 @@ export function createSmtpMailer(options: SmtpOptions): Mailer {
     // A local catcher does not offer TLS; a real relay upgrades with STARTTLS when it offers it.
     ignoreTLS: false,
     auth: options.user ? { user: options.user, pass: options.password ?? '' } : undefined,
+    // Pooled: an email costs MAIL/RCPT/DATA on an open connection instead of a connect, greeting
+    // and EHLO of its own; concurrent sends use up to maxConnections connections.
+    pool: true,
+    maxConnections: options.maxConnections ?? 1,
     connectionTimeout: options.timeoutMs,
     greetingTimeout: options.timeoutMs,
     socketTimeout: options.timeoutMs * 3,

@@ -16,6 +16,8 @@ export interface OutboxOptions {
   log: Logger;
   maxAttempts: number;
   backoff: BackoffOptions;
+  /** Emails being sent (and recorded) at once; default 1. */
+  concurrency?: number;
   now?: () => number;
 }
 
@@ -29,15 +31,17 @@ interface Item {
 }
 
 /**
- * Sends pending notifications, one at a time, each on its own retry schedule: a failing message
- * waits for its next attempt while others go out, and after `maxAttempts` transient failures it is
- * recorded failed. The event stream never waits for SMTP: it only writes pending records here.
+ * Sends pending notifications, up to `concurrency` at a time (oldest event first), each on its own
+ * retry schedule: a failing message waits for its next attempt while others go out, and after
+ * `maxAttempts` transient failures it is recorded failed. The event stream never waits for SMTP:
+ * it only writes pending records here.
  */
 export class Outbox {
   private readonly items = new Map<string, Item>();
   private stopping = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
+  private readonly attempts = new Set<Promise<void>>();
   private readonly now: () => number;
 
   constructor(private readonly options: OutboxOptions) {
@@ -111,9 +115,11 @@ export class Outbox {
   }
 
   private async run(): Promise<void> {
+    const concurrency = this.options.concurrency ?? 1;
     while (!this.stopping) {
-      const next = this.nextDue();
+      const next = this.attempts.size < concurrency ? this.nextDue() : { waitMs: 1000 };
       if ('waitMs' in next) {
+        // Woken by a new or released item, a finished attempt, or stop().
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, next.waitMs);
           this.wake = () => {
@@ -124,13 +130,18 @@ export class Outbox {
         this.wake = undefined;
         continue;
       }
-      try {
-        await this.attempt(next);
-      } catch (error) {
-        this.options.log.error({ err: error, key: next.record.key }, 'unexpected error while sending; will try again');
-        next.nextAt = this.now() + 5000;
-      }
+      const attempt = this.attempt(next)
+        .catch((error: unknown) => {
+          this.options.log.error({ err: error, key: next.record.key }, 'unexpected error while sending; will try again');
+          next.nextAt = this.now() + 5000;
+        })
+        .finally(() => {
+          this.attempts.delete(attempt);
+          this.wake?.();
+        });
+      this.attempts.add(attempt);
     }
+    await Promise.all(this.attempts);
   }
 
   private async attempt(item: Item): Promise<void> {

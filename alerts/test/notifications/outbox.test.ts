@@ -7,16 +7,24 @@ import { pendingEmail } from '../support/records';
 
 const pending = (key: string) => pendingEmail({ key, vehicleId: 'v1', ownerId: 'o1', type: 'OVERSPEED', ts: 1, cooldownMs: 1 });
 
-function setup(results: (Error | null)[]) {
+function setup(results: (Error | null)[], options: { concurrency?: number; sendMs?: number } = {}) {
   const sent: OutgoingEmail[] = [];
   const committed: NotificationRecord[] = [];
+  const sending = { now: 0, most: 0 };
   const outbox = new Outbox({
     mailer: {
       send: async (email) => {
-        const result = results.shift() ?? null;
-        if (result) throw result;
-        sent.push(email);
-        return { response: '250 ok' };
+        sending.now += 1;
+        sending.most = Math.max(sending.most, sending.now);
+        try {
+          if (options.sendMs) await new Promise((resolve) => setTimeout(resolve, options.sendMs));
+          const result = results.shift() ?? null;
+          if (result) throw result;
+          sent.push(email);
+          return { response: '250 ok' };
+        } finally {
+          sending.now -= 1;
+        }
       },
       close: () => undefined,
     },
@@ -31,8 +39,9 @@ function setup(results: (Error | null)[]) {
     log: silentLogger(),
     maxAttempts: 3,
     backoff: { initialMs: 5, maxMs: 10 },
+    concurrency: options.concurrency,
   });
-  return { outbox, sent, committed };
+  return { outbox, sent, committed, sending };
 }
 
 const transient = () => new AppError('SMTP_UNAVAILABLE', '451 try later', { retriable: true });
@@ -44,6 +53,18 @@ async function settle(outbox: Outbox): Promise<void> {
 }
 
 describe('Outbox', () => {
+  it('sends up to `concurrency` emails at once, each exactly once, a retry not holding up the rest', async () => {
+    const { outbox, sent, committed, sending } = setup([transient()], { concurrency: 3, sendMs: 10 });
+    outbox.start();
+    const keys = Array.from({ length: 12 }, (_, index) => `k${index}`);
+    for (const key of keys) outbox.add(pending(key));
+    await settle(outbox);
+    expect(sending.most).toBe(3);
+    expect(sent.map((email) => email.subject).sort()).toEqual([...keys].sort());
+    expect(committed.filter((record) => record.status === 'sent').map((record) => record.key).sort()).toEqual([...keys].sort());
+    expect(committed).toHaveLength(keys.length);
+  });
+
   it('retries a transient failure and records one send with the attempts', async () => {
     const { outbox, sent, committed } = setup([transient()]);
     outbox.start();
