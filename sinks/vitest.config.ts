@@ -4,7 +4,7 @@ export default defineProject({
   test: {
     name: '@fleet/sinks',
     include: ['test/**/*.test.ts'],
-    globalSetup: ['../packages/testkit/src/global-setup.ts'],
+    globalSetup: ['./test/support/global-setup.ts'],
     testTimeout: 90_000,
     hookTimeout: 240_000,
   },

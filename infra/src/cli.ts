@@ -1,14 +1,16 @@
 /**
- * npm run infra:up [service…]     fetch once, start, wait until ready (no-op when running)
- * npm run infra:down [service…]   stop (everything the servers spawned too)
- * npm run infra:status            what runs where
- * Services: kafka, schema-registry, influxdb, smtp, mqtt (default: all).
+ * npm run infra:up [service…|--all]  fetch once, start, wait until ready (no-op when running)
+ * npm run infra:down [service…]      stop (everything the servers spawned too)
+ * npm run infra:status               what runs where
+ * Services: kafka, schema-registry, influxdb, smtp, mqtt (what `up` starts by default) and
+ * influxdb2 (opt-in: `up -- influxdb2` or `up -- --all`); `down` and `status` cover all of them.
  */
 import {
   abortStarts,
+  currentEndpoints,
+  DEFAULT_SERVICES,
   ensureInfra,
   InfraConfigError,
-  infraEndpoints,
   infraStatus,
   MissingPrerequisiteError,
   SERVICE_NAMES,
@@ -24,9 +26,10 @@ const log = (line: string) => process.stdout.write(`[${elapsed()}] ${line}\n`);
 
 function parseServices(args: string[]): ServiceName[] | undefined {
   if (args.length === 0) return undefined;
+  if (args.includes('--all')) return [...SERVICE_NAMES];
   const unknown = args.filter((arg) => !(SERVICE_NAMES as readonly string[]).includes(arg));
   if (unknown.length > 0) {
-    throw new InfraConfigError(`unknown service ${unknown.join(', ')} (known: ${SERVICE_NAMES.join(', ')})`);
+    throw new InfraConfigError(`unknown service ${unknown.join(', ')} (known: ${SERVICE_NAMES.join(', ')}, or --all)`);
   }
   return args as ServiceName[];
 }
@@ -64,7 +67,7 @@ async function main(): Promise<number> {
       const result = await ensureInfra({ ...(services ? { services } : {}), log, owner: 'cli' });
       log(result.started.length > 0 ? `started: ${result.started.join(', ')}` : 'nothing to start: all already running');
       process.stdout.write('\n');
-      await status(services);
+      await status(services ?? [...DEFAULT_SERVICES]);
       return 0;
     }
     case 'down': {
@@ -76,11 +79,11 @@ async function main(): Promise<number> {
       await status(services);
       return 0;
     case 'env': {
-      process.stdout.write(`${JSON.stringify(infraEndpoints(), null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(currentEndpoints(), null, 2)}\n`);
       return 0;
     }
     default:
-      process.stderr.write(`usage: tsx infra/src/cli.ts up|down|status|env [${SERVICE_NAMES.join('|')} …]\n`);
+      process.stderr.write(`usage: tsx infra/src/cli.ts up|down|status|env [${SERVICE_NAMES.join('|')} … | --all]\n`);
       return 2;
   }
 }

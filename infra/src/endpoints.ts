@@ -2,8 +2,25 @@ import { z } from 'zod';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export const SERVICE_NAMES = ['kafka', 'schema-registry', 'influxdb', 'smtp', 'mqtt'] as const;
+/** Every service this project can run (`infra:down` and `infra:status` cover them all). */
+export const SERVICE_NAMES = ['kafka', 'schema-registry', 'influxdb', 'smtp', 'mqtt', 'influxdb2'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/**
+ * What `infra:up`, `npm start` and a test run start when no list is given. `influxdb2` is opt-in:
+ * its first build takes minutes and only the tests that compare InfluxDB 1.8 with 2.x need it
+ * (`npm run infra:up -- --all`, or a project's globalSetup asking for it).
+ */
+export const DEFAULT_SERVICES: readonly ServiceName[] = ['kafka', 'schema-registry', 'influxdb', 'smtp', 'mqtt'];
+
+/** How a client reaches one InfluxDB: what the services read as INFLUX_URL/_BUCKET/_ORG/_TOKEN. */
+export interface InfluxEndpoint {
+  url: string;
+  /** `database/retention-policy` on InfluxDB 1.8, a bucket name on InfluxDB 2. */
+  bucket: string;
+  org: string;
+  token: string;
+}
 
 /** Where the tests and services find the infrastructure. */
 export interface InfraEndpoints {
@@ -11,13 +28,13 @@ export interface InfraEndpoints {
   kafkaBrokers: string[];
   /** Confluent-compatible schema registry base URL (for `@kafkajs/confluent-schema-registry`). */
   registryUrl: string;
-  influx: {
-    url: string;
-    /** `database/retention-policy` on InfluxDB 1.8, a bucket name on InfluxDB 2. */
-    bucket: string;
-    org: string;
-    token: string;
-  };
+  /** InfluxDB 1.8 (bucket `fleet/autogen`): what every service uses by default. */
+  influx: InfluxEndpoint;
+  /**
+   * InfluxDB 2.x (org `fleet`, bucket `fleet`, a token generated at its first start and kept in
+   * `<data>/influxdb2/admin-token`; empty until then): the same code is tested against both.
+   */
+  influx2: InfluxEndpoint;
   smtp: { host: string; port: number };
   /** Base URL of the Mailpit-style HTTP API (`/api/v1/messages`, …). */
   mailApiUrl: string;
@@ -36,6 +53,7 @@ export interface LocalPorts {
   registry: number;
   influxHttp: number;
   influxRpc: number;
+  influx2Http: number;
   smtp: number;
   mailApi: number;
   mqtt: number;
@@ -49,12 +67,16 @@ export const DEFAULT_PORTS: Readonly<LocalPorts> = {
   registry: 18081,
   influxHttp: 18086,
   influxRpc: 18088,
+  influx2Http: 18087,
   smtp: 11025,
   mailApi: 18025,
   mqtt: 11883,
 };
 
 export const DEFAULT_INFLUX = { bucket: 'fleet/autogen', org: 'fleet', token: 'fleet-dev-token' } as const;
+
+/** The org and bucket the local InfluxDB 2 is set up with (the database `fleet` maps to the bucket). */
+export const DEFAULT_INFLUX2 = { bucket: 'fleet', org: 'fleet' } as const;
 
 /** Env var that overrides each local port. */
 export const PORT_ENV: Readonly<Record<keyof LocalPorts, string>> = {
@@ -63,6 +85,7 @@ export const PORT_ENV: Readonly<Record<keyof LocalPorts, string>> = {
   registry: 'FLEET_REGISTRY_PORT',
   influxHttp: 'FLEET_INFLUX_PORT',
   influxRpc: 'FLEET_INFLUX_RPC_PORT',
+  influx2Http: 'FLEET_INFLUX2_PORT',
   smtp: 'FLEET_SMTP_PORT',
   mailApi: 'FLEET_MAIL_API_PORT',
   mqtt: 'FLEET_MQTT_PORT',
@@ -73,6 +96,8 @@ export const EXTERNAL_ENV: Readonly<Record<ServiceName, readonly string[]>> = {
   kafka: ['KAFKA_BROKERS'],
   'schema-registry': ['SCHEMA_REGISTRY_URL'],
   influxdb: ['INFLUX_URL'],
+  // INFLUX2_ORG / INFLUX2_BUCKET / INFLUX2_TOKEN go with it.
+  influxdb2: ['INFLUX2_URL'],
   smtp: ['SMTP_HOST', 'SMTP_PORT'],
   // Not MQTT_URL: that one switches the bridge itself to an external broker.
   mqtt: ['MQTT_BROKER_URL'],
@@ -138,13 +163,21 @@ export function isExternal(service: ServiceName, env: Env = process.env): boolea
   return EXTERNAL_ENV[service].some((name) => get(env, name) !== undefined);
 }
 
+/** What only the local servers know (read from the data dir by the caller). */
+export interface LocalSecrets {
+  /** The token the local InfluxDB 2 was set up with (`<data>/influxdb2/admin-token`). */
+  influx2Token?: string | undefined;
+}
+
 /**
  * Endpoints of the infrastructure: local defaults (see {@link DEFAULT_PORTS}), overridden by
  * `KAFKA_BROKERS` (comma-separated host:port), `SCHEMA_REGISTRY_URL`, `INFLUX_URL`, `INFLUX_BUCKET`,
- * `INFLUX_ORG`, `INFLUX_TOKEN`, `SMTP_HOST`, `SMTP_PORT`, `MAIL_API_URL`, `MQTT_BROKER_URL`. Throws
- * {@link InfraConfigError} on an invalid value.
+ * `INFLUX_ORG`, `INFLUX_TOKEN`, `INFLUX2_URL` (with `INFLUX2_ORG`, `INFLUX2_BUCKET`, `INFLUX2_TOKEN`),
+ * `SMTP_HOST`, `SMTP_PORT`, `MAIL_API_URL`, `MQTT_BROKER_URL`. Throws {@link InfraConfigError} on an
+ * invalid value. The local InfluxDB 2's org and bucket are fixed and its token comes from `secrets`
+ * (the INFLUX2_* client settings only apply to an external server).
  */
-export function infraEndpoints(env: Env = process.env): InfraEndpoints {
+export function infraEndpoints(env: Env = process.env, secrets: LocalSecrets = {}): InfraEndpoints {
   const ports = localPorts(env);
   const local = (port: number, path = '') => `http://${LOCAL_HOST}:${port}${path}`;
 
@@ -168,6 +201,14 @@ export function infraEndpoints(env: Env = process.env): InfraEndpoints {
       org: optional(env, 'INFLUX_ORG', nonEmptySchema, DEFAULT_INFLUX.org),
       token: optional(env, 'INFLUX_TOKEN', nonEmptySchema, DEFAULT_INFLUX.token),
     },
+    influx2: isExternal('influxdb2', env)
+      ? {
+          url: optional(env, 'INFLUX2_URL', httpUrlSchema, local(ports.influx2Http)),
+          bucket: optional(env, 'INFLUX2_BUCKET', nonEmptySchema, DEFAULT_INFLUX2.bucket),
+          org: optional(env, 'INFLUX2_ORG', nonEmptySchema, DEFAULT_INFLUX2.org),
+          token: optional(env, 'INFLUX2_TOKEN', nonEmptySchema, ''),
+        }
+      : { url: local(ports.influx2Http), ...DEFAULT_INFLUX2, token: secrets.influx2Token ?? '' },
     smtp: {
       host: optional(env, 'SMTP_HOST', hostSchema, LOCAL_HOST),
       port: optional(env, 'SMTP_PORT', portSchema, ports.smtp),
@@ -186,11 +227,21 @@ export function serviceEnv(endpoints: InfraEndpoints): Record<string, string> {
   return {
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: endpoints.registryUrl,
-    INFLUX_URL: endpoints.influx.url,
-    INFLUX_TOKEN: endpoints.influx.token,
-    INFLUX_ORG: endpoints.influx.org,
-    INFLUX_BUCKET: endpoints.influx.bucket,
+    ...influxEnv(endpoints.influx),
     SMTP_HOST: endpoints.smtp.host,
     SMTP_PORT: String(endpoints.smtp.port),
+  };
+}
+
+/**
+ * INFLUX_URL / INFLUX_TOKEN / INFLUX_ORG / INFLUX_BUCKET for one InfluxDB: how an operator points a
+ * service at 1.8 (`endpoints.influx`) or at 2.x (`endpoints.influx2`) with the same code.
+ */
+export function influxEnv(influx: InfluxEndpoint): Record<string, string> {
+  return {
+    INFLUX_URL: influx.url,
+    INFLUX_TOKEN: influx.token,
+    INFLUX_ORG: influx.org,
+    INFLUX_BUCKET: influx.bucket,
   };
 }

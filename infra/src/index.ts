@@ -1,6 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { acquireLease, releaseLease, releaseLockIfOwned, servicesLeasedByOthers, withInfraLock } from './coordination';
 import {
+  DEFAULT_SERVICES,
   EXTERNAL_ENV,
   type InfraEndpoints,
   infraEndpoints,
@@ -16,6 +17,7 @@ import { checkPrerequisites } from './prerequisites';
 import { type Owner, pidFilePath, runningProcess, writePidFile } from './process-supervisor';
 import type { Log } from './run-command';
 import { influxdbService } from './services/influxdb';
+import { influxdb2Healthy, influxdb2Service, readInfluxdb2Token } from './services/influxdb2';
 import { kafkaReachable, kafkaService } from './services/kafka';
 import { mqttBrokerService, mqttConnects } from './services/mqtt-broker';
 import { schemaRegistryService } from './services/schema-registry';
@@ -23,10 +25,14 @@ import type { LocalService, ServiceContext } from './services/service';
 import { smtpCatcherService } from './services/smtp-catcher';
 
 export {
+  DEFAULT_INFLUX2,
   DEFAULT_PORTS,
+  DEFAULT_SERVICES,
   EXTERNAL_ENV,
   InfraConfigError,
   type InfraEndpoints,
+  type InfluxEndpoint,
+  influxEnv,
   infraEndpoints,
   isExternal,
   type LocalPorts,
@@ -42,7 +48,7 @@ export type { Owner } from './process-supervisor';
 export type { Log } from './run-command';
 
 export interface InfraOptions {
-  /** Which services (default: all). */
+  /** Which services (default: {@link DEFAULT_SERVICES} to start; every known one to stop or list). */
   services?: readonly ServiceName[];
   /** Progress lines (default: none). */
   log?: Log;
@@ -80,8 +86,8 @@ export interface ServiceStatus {
 
 const silent: Log = () => undefined;
 
-function selected(services: readonly ServiceName[] | undefined): ServiceName[] {
-  const names = services ?? SERVICE_NAMES;
+function selected(services: readonly ServiceName[] | undefined, fallback: readonly ServiceName[] = DEFAULT_SERVICES): ServiceName[] {
+  const names = services ?? fallback;
   for (const name of names) {
     if (!SERVICE_NAMES.includes(name)) {
       throw new Error(`unknown service "${name}" (known: ${SERVICE_NAMES.join(', ')})`);
@@ -90,13 +96,21 @@ function selected(services: readonly ServiceName[] | undefined): ServiceName[] {
   return SERVICE_NAMES.filter((name) => names.includes(name));
 }
 
+/**
+ * {@link infraEndpoints} with what the local servers generated themselves (the InfluxDB 2 token
+ * under the data dir, once it has been set up).
+ */
+export function currentEndpoints(env: NodeJS.ProcessEnv = process.env): InfraEndpoints {
+  return infraEndpoints(env, { influx2Token: readInfluxdb2Token(serviceDataDir('influxdb2', env)) });
+}
+
 function createService(name: ServiceName, env: NodeJS.ProcessEnv, owner: Owner): LocalService {
   const ctx: ServiceContext = {
     env,
     cacheDir: cacheDir(env),
     serviceDir: serviceDataDir(name, env),
     ports: localPorts(env),
-    endpoints: infraEndpoints(env),
+    endpoints: currentEndpoints(env),
     owner,
   };
   switch (name) {
@@ -110,6 +124,8 @@ function createService(name: ServiceName, env: NodeJS.ProcessEnv, owner: Owner):
       return smtpCatcherService(ctx);
     case 'mqtt':
       return mqttBrokerService(ctx);
+    case 'influxdb2':
+      return influxdb2Service(ctx);
   }
 }
 
@@ -125,6 +141,8 @@ function endpointOf(name: ServiceName, endpoints: InfraEndpoints): string {
       return `smtp://${endpoints.smtp.host}:${endpoints.smtp.port}, API ${endpoints.mailApiUrl}`;
     case 'mqtt':
       return endpoints.mqttUrl;
+    case 'influxdb2':
+      return `${endpoints.influx2.url} (org ${endpoints.influx2.org}, bucket ${endpoints.influx2.bucket})`;
   }
 }
 
@@ -141,6 +159,8 @@ async function reachable(name: ServiceName, endpoints: InfraEndpoints): Promise<
       return canConnect(endpoints.smtp.host, endpoints.smtp.port, 2_000);
     case 'mqtt':
       return mqttConnects(endpoints.mqttUrl);
+    case 'influxdb2':
+      return influxdb2Healthy(endpoints.influx2.url);
   }
 }
 
@@ -201,16 +221,17 @@ export async function abortStarts(log: Log = silent): Promise<ServiceName[]> {
 }
 
 /**
- * Makes the requested services usable: external ones (env points elsewhere) are only checked;
- * local ones are fetched/built once, started detached and waited for with a real request. A
- * service already running is left alone ("already running"). On failure, whatever this call
- * started is stopped again before the error is thrown.
+ * Makes the requested services (default: {@link DEFAULT_SERVICES}) usable: external ones (env
+ * points elsewhere) are only checked; local ones are fetched/built once, started detached and
+ * waited for with a real request. A service already running is left alone ("already running"; only
+ * its idempotent set-up, e.g. the InfluxDB database, is checked again). On failure, whatever this
+ * call started is stopped again before the error is thrown.
  */
 export async function ensureInfra(options: EnsureInfraOptions = {}): Promise<EnsureInfraResult> {
   const env = options.env ?? process.env;
   const log = options.log ?? silent;
   const owner = options.owner ?? 'cli';
-  const endpoints = infraEndpoints(env);
+  const endpoints = currentEndpoints(env);
   const names = selected(options.services);
   const external = names.filter((name) => isExternal(name, env));
   const local = names.filter((name) => !isExternal(name, env));
@@ -221,18 +242,23 @@ export async function ensureInfra(options: EnsureInfraOptions = {}): Promise<Ens
     const services = local.map((name) => createService(name, env, owner));
     const ready = await Promise.all(services.map((service) => service.isReady()));
     const toStart: LocalService[] = [];
+    const running: LocalService[] = [];
     services.forEach((service, index) => {
       const dir = serviceDataDir(service.name, env);
-      const running = runningProcess(dir);
+      const record = runningProcess(dir);
       if (ready[index]) {
-        if (running !== undefined && owner === 'cli' && running.owner !== 'cli') {
-          writePidFile(dir, { ...running, owner: 'cli' });
+        if (record !== undefined && owner === 'cli' && record.owner !== 'cli') {
+          writePidFile(dir, { ...record, owner: 'cli' });
         }
-        log(`${service.name}: already running${running ? ` (pid ${running.pid})` : ''}`);
+        log(`${service.name}: already running${record ? ` (pid ${record.pid})` : ''}`);
+        running.push(service);
       } else {
         toStart.push(service);
       }
     });
+    // A server left running by a start that was interrupted before its set-up (database, InfluxDB
+    // 2 onboarding) answers but is not usable yet: the set-up is idempotent, so run it again.
+    for (const service of running) await service.afterReady?.(log);
 
     // A process left from an interrupted start that is still not ready: replace it.
     for (const service of toStart) {
@@ -282,7 +308,8 @@ export async function ensureInfra(options: EnsureInfraOptions = {}): Promise<Ens
       if (failures.length === 1) throw failures[0];
       throw new Error(failures.map((failure) => failure.message).join('\n\n'));
     }
-    return { started: toStart.map((service) => service.name), endpoints };
+    // Read again: a server set up just now may have generated a credential (the InfluxDB 2 token).
+    return { started: toStart.map((service) => service.name), endpoints: currentEndpoints(env) };
   });
 }
 
@@ -312,8 +339,8 @@ async function stopLocal(names: ServiceName[], env: NodeJS.ProcessEnv, log: Log)
 }
 
 /**
- * Stops the named local services (default: all) and everything they spawned; external ones are
- * never touched. Returns the names that were running.
+ * Stops the named local services (default: every known one, opt-in ones included) and everything
+ * they spawned; external ones are never touched. Returns the names that were running.
  */
 export async function stopInfra(
   names?: readonly ServiceName[],
@@ -321,16 +348,16 @@ export async function stopInfra(
 ): Promise<ServiceName[]> {
   const env = options.env ?? process.env;
   const log = options.log ?? silent;
-  const local = selected(names).filter((name) => !isExternal(name, env));
+  const local = selected(names, SERVICE_NAMES).filter((name) => !isExternal(name, env));
   return withInfraLock(dataDir(env), log, () => stopLocal(local, env, log));
 }
 
-/** One line per service: local/external, ready, pid, owner, endpoint. */
+/** One line per service (default: every known one): local/external, ready, pid, owner, endpoint. */
 export async function infraStatus(options: InfraOptions = {}): Promise<ServiceStatus[]> {
   const env = options.env ?? process.env;
-  const endpoints = infraEndpoints(env);
+  const endpoints = currentEndpoints(env);
   return Promise.all(
-    selected(options.services).map(async (name): Promise<ServiceStatus> => {
+    selected(options.services, SERVICE_NAMES).map(async (name): Promise<ServiceStatus> => {
       if (isExternal(name, env)) {
         return {
           name,

@@ -1,10 +1,10 @@
 import { captureOutput } from './run-command';
 
-export type Tool = 'java' | 'mvn' | 'go';
+export type Tool = 'java' | 'mvn' | 'go' | 'rustc' | 'cargo' | 'gcc';
 
 export interface Requirement {
   tool: Tool;
-  /** Lowest major (java) or minor-of-1.x (go) version accepted; mvn: any 3.x+. */
+  /** Lowest major (java) or minor-of-1.x (go, rustc) version accepted; mvn: any 3.x+; cargo, gcc: any (0). */
   minVersion: number;
   /** Why it is needed, e.g. "to run Kafka". */
   reason: string;
@@ -20,6 +20,9 @@ const HOW_TO_INSTALL: Record<Tool, string> = {
     '`brew install openjdk@{v}` (macOS) or any JDK {v}+ on your PATH (or set JAVA_HOME)',
   mvn: 'install Apache Maven 3.6+, e.g. `apt-get install maven` (Debian/Ubuntu) or `brew install maven` (macOS)',
   go: 'install Go 1.{v}+, e.g. `apt-get install golang` (Debian/Ubuntu, if recent enough) or `brew install go` (macOS)',
+  rustc: 'install Rust 1.{v}+ (rustc and cargo), e.g. with rustup (https://rustup.rs) or `apt-get install rustc cargo` (if recent enough)',
+  cargo: 'install Rust (rustc and cargo), e.g. with rustup (https://rustup.rs) or `apt-get install rustc cargo` (if recent enough)',
+  gcc: 'install a C compiler for cgo, e.g. `apt-get install gcc` (Debian/Ubuntu) or `xcode-select --install` (macOS)',
 };
 
 /** The java binary: `$JAVA_HOME/bin/java` when JAVA_HOME is set, else `java` from PATH. */
@@ -49,6 +52,20 @@ async function probe(tool: Tool): Promise<{ found: boolean; version?: number; te
       if (out === undefined) return { found: false };
       const match = /go1\.(\d+)/.exec(out);
       return { found: true, version: Number(match?.[1] ?? 0), text: out.trim() };
+    }
+    case 'rustc': {
+      // 'rustc 1.95.0 (59807616e 2026-04-14)'
+      const out = await captureOutput('rustc', ['--version']);
+      if (out === undefined) return { found: false };
+      const match = /rustc 1\.(\d+)/.exec(out);
+      return { found: true, version: Number(match?.[1] ?? 0), text: out.trim() };
+    }
+    case 'cargo':
+    case 'gcc': {
+      // cgo compiles with $CC when set (as `go env CC` does), else gcc.
+      const command = tool === 'gcc' ? process.env.CC?.trim() || 'gcc' : tool;
+      const out = await captureOutput(command, ['--version']);
+      return out === undefined ? { found: false } : { found: true, text: out.split('\n')[0] };
     }
   }
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 
 export type Log = (line: string) => void;
 
@@ -8,9 +9,52 @@ const stripAnsi = (text: string): string => text.replace(ANSI, '');
 
 const foreground = new Set<ReturnType<typeof spawn>>();
 
-/** Kills the fetch/build commands still running (for a CLI that is interrupted). */
+/** Live descendants of a process (Linux /proc; none elsewhere), children before grandchildren. */
+function descendantsOf(root: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return [];
+  }
+  for (const entry of entries) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // "pid (comm) S ppid ..." — comm may contain spaces and parentheses.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const found: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift() as number) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+/**
+ * Kills the fetch/build commands still running (for a CLI that is interrupted), and what they
+ * spawned: `go build` does not stop the cargo build its pkg-config helper started.
+ */
 export function killForegroundCommands(): void {
-  for (const child of foreground) child.kill('SIGTERM');
+  for (const child of foreground) {
+    const descendants = child.pid === undefined ? [] : descendantsOf(child.pid);
+    child.kill('SIGTERM');
+    for (const pid of descendants) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  }
 }
 
 export interface RunOptions {
@@ -19,19 +63,32 @@ export interface RunOptions {
   log: Log;
   /** Prefix of progress lines, e.g. "kafka". */
   label: string;
-  /** Output lines worth showing as progress (others are only kept for the error message). */
-  showLine?: (line: string) => boolean;
+  /**
+   * Output lines worth showing as progress (others are only kept for the error message): true
+   * shows the line, a string is shown instead of it (e.g. a count of lines so far).
+   */
+  showLine?: (line: string) => boolean | string;
   /** A "still working" line is printed when nothing was shown for this long. */
   heartbeatMs?: number;
+  /** Resolve with the command's stdout (its lines are then not passed to showLine). */
+  keepStdout?: boolean;
+  /**
+   * The lines worth quoting when the command fails (default: all): the error message quotes the
+   * last 40 of them, e.g. only diagnostics rather than the package names a build lists.
+   */
+  errorLine?: (line: string) => boolean;
+  /** Every output line is also appended to this file (the whole output of a long build). */
+  outputFile?: string;
 }
 
 /**
  * Runs a foreground command (a fetch or a build), showing progress and, on failure, throwing with
- * the last lines of its output.
+ * the last lines of its output. Resolves with its stdout when `keepStdout` is set, else ''.
  */
-export function runCommand(command: string, args: string[], options: RunOptions): Promise<void> {
+export function runCommand(command: string, args: string[], options: RunOptions): Promise<string> {
   const started = Date.now();
   const tail: string[] = [];
+  const stdout: Buffer[] = [];
   let lastShown = Date.now();
   let lines = 0;
   return new Promise((resolve, reject) => {
@@ -51,16 +108,20 @@ export function runCommand(command: string, args: string[], options: RunOptions)
           const line = stripAnsi(raw).trimEnd();
           if (line === '') continue;
           lines++;
-          tail.push(line);
-          if (tail.length > 40) tail.shift();
-          if (options.showLine?.(line)) {
-            options.log(`${options.label}: ${line}`);
+          if (options.outputFile !== undefined) appendFileSync(options.outputFile, `${line}\n`);
+          if (options.errorLine?.(line) ?? true) {
+            tail.push(line);
+            if (tail.length > 40) tail.shift();
+          }
+          const shown = options.showLine?.(line);
+          if (shown) {
+            options.log(`${options.label}: ${shown === true ? line : shown}`);
             lastShown = Date.now();
           }
         }
       };
     })();
-    child.stdout.on('data', onData);
+    child.stdout.on('data', options.keepStdout ? (chunk: Buffer) => void stdout.push(chunk) : onData);
     child.stderr.on('data', onData);
     const heartbeat = setInterval(() => {
       if (Date.now() - lastShown < (options.heartbeatMs ?? 10_000)) return;
@@ -77,11 +138,12 @@ export function runCommand(command: string, args: string[], options: RunOptions)
       foreground.delete(child);
       clearInterval(heartbeat);
       if (code === 0) {
-        resolve();
+        resolve(Buffer.concat(stdout).toString('utf8'));
         return;
       }
       const how = signal !== null ? `was killed by ${signal}` : `exited with code ${code}`;
-      reject(new Error(`${options.label}: \`${command} ${args.join(' ')}\` ${how}:\n${tail.join('\n')}`));
+      const full = options.outputFile === undefined ? '' : `\n(whole output: ${options.outputFile})`;
+      reject(new Error(`${options.label}: \`${command} ${args.join(' ')}\` ${how}:\n${tail.join('\n')}${full}`));
     });
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InfraConfigError, infraEndpoints, isExternal, localPorts } from '../src/endpoints';
+import { DEFAULT_SERVICES, InfraConfigError, infraEndpoints, influxEnv, isExternal, localPorts, SERVICE_NAMES } from '../src/endpoints';
 
 describe('infraEndpoints', () => {
   it('defaults to the local servers on 127.0.0.1', () => {
@@ -7,9 +7,40 @@ describe('infraEndpoints', () => {
       kafkaBrokers: ['127.0.0.1:19092'],
       registryUrl: 'http://127.0.0.1:18081/apis/ccompat/v7',
       influx: { url: 'http://127.0.0.1:18086', bucket: 'fleet/autogen', org: 'fleet', token: 'fleet-dev-token' },
+      influx2: { url: 'http://127.0.0.1:18087', bucket: 'fleet', org: 'fleet', token: '' },
       smtp: { host: '127.0.0.1', port: 11025 },
       mailApiUrl: 'http://127.0.0.1:18025',
       mqttUrl: 'mqtt://127.0.0.1:11883',
+    });
+  });
+
+  it('starts InfluxDB 2 only on request (opt-in), and stops or lists it with the others', () => {
+    expect(SERVICE_NAMES).toContain('influxdb2');
+    expect(DEFAULT_SERVICES).not.toContain('influxdb2');
+    expect(SERVICE_NAMES.filter((name) => name !== 'influxdb2')).toEqual([...DEFAULT_SERVICES]);
+  });
+
+  it('gives the local InfluxDB 2 its generated token, fixed org and bucket; INFLUX2_* only for an external one', () => {
+    const env = { INFLUX2_ORG: 'other', INFLUX2_TOKEN: 'ignored', FLEET_INFLUX2_PORT: '28087' };
+    expect(infraEndpoints(env, { influx2Token: 'generated' }).influx2).toEqual({
+      url: 'http://127.0.0.1:28087',
+      bucket: 'fleet',
+      org: 'fleet',
+      token: 'generated',
+    });
+    const external = { INFLUX2_URL: 'https://influx2.example.test/', INFLUX2_ORG: 'acme', INFLUX2_BUCKET: 'telemetry', INFLUX2_TOKEN: 't0k' };
+    expect(isExternal('influxdb2', external)).toBe(true);
+    expect(infraEndpoints(external, { influx2Token: 'generated' }).influx2).toEqual({
+      url: 'https://influx2.example.test',
+      bucket: 'telemetry',
+      org: 'acme',
+      token: 't0k',
+    });
+    expect(influxEnv(infraEndpoints(external).influx2)).toEqual({
+      INFLUX_URL: 'https://influx2.example.test',
+      INFLUX_TOKEN: 't0k',
+      INFLUX_ORG: 'acme',
+      INFLUX_BUCKET: 'telemetry',
     });
   });
 
@@ -56,6 +87,8 @@ describe('infraEndpoints', () => {
     [{ KAFKA_BROKERS: 'host:70000' }, /KAFKA_BROKERS/],
     [{ SCHEMA_REGISTRY_URL: 'ftp://x' }, /SCHEMA_REGISTRY_URL/],
     [{ INFLUX_URL: 'not a url' }, /INFLUX_URL/],
+    [{ INFLUX2_URL: 'influx2:8086' }, /INFLUX2_URL/],
+    [{ FLEET_INFLUX2_PORT: '18086' }, /both use port 18086/],
     [{ SMTP_PORT: '0' }, /SMTP_PORT/],
     [{ MQTT_BROKER_URL: 'http://broker:1883' }, /MQTT_BROKER_URL/],
     [{ FLEET_KAFKA_PORT: 'abc' }, /FLEET_KAFKA_PORT/],

@@ -137,7 +137,8 @@ async function meanPointsPerWrite(metrics: Registry): Promise<number> {
   const durations = (await metrics.getSingleMetric('sink_write_duration_seconds')?.get())?.values ?? [];
   const points = written.reduce((sum, entry) => sum + entry.value, 0);
   const requests = durations
-    .filter((entry) => entry.metricName === 'sink_write_duration_seconds_count' && entry.labels.outcome === 'ok')
+    // A histogram's values carry their series name (prom-client types only the generic MetricValue here).
+    .filter((entry) => (entry as { metricName?: string }).metricName === 'sink_write_duration_seconds_count' && entry.labels.outcome === 'ok')
     .reduce((sum, entry) => sum + entry.value, 0);
   return requests === 0 ? 0 : points / requests;
 }

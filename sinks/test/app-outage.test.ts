@@ -7,7 +7,7 @@ import { connectKafka, getInfra, influxQuery, startApp, type TestKafka, testConf
 import { startTcpProxy } from './support/tcp-proxy';
 
 const infra = getInfra();
-const influx = influxQuery(infra);
+const influx = influxQuery(infra.influx);
 const OUTAGE_MS = 30_000;
 const MAX_PENDING = 1_000;
 

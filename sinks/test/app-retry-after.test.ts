@@ -6,7 +6,7 @@ import { connectKafka, getInfra, influxQuery, startApp, type TestKafka, testConf
 import { startThrottlingInflux } from './support/throttling-influx';
 
 const infra = getInfra();
-const influx = influxQuery(infra);
+const influx = influxQuery(infra.influx);
 
 describe('InfluxDB says 503/429 with Retry-After (contract fake in front of the real server)', () => {
   let kafka: TestKafka | undefined;

@@ -1,10 +1,21 @@
 import type { TelemetryReading, VehicleEvent } from '@fleet/contracts';
+import { influxQl } from '@fleet/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { event, reading } from './support/readings';
-import { connectKafka, getInfra, influxQuery, type Row, startApp, type TestKafka, testConfig, uniqueName, waitFor } from './support/harness';
+import {
+  connectKafka,
+  getInfra,
+  influxQuery,
+  influxTargets,
+  type Row,
+  startApp,
+  type TestKafka,
+  testConfig,
+  uniqueName,
+  waitFor,
+} from './support/harness';
 
 const infra = getInfra();
-const influx = influxQuery(infra);
 
 function readingsFor(vehicleId: string, baseTs: number, count: number): TelemetryReading[] {
   return Array.from({ length: count }, (_, i) =>
@@ -35,18 +46,23 @@ function expectedRow(r: TelemetryReading): Row {
   return row;
 }
 
+/** The fields of a Flux (pivoted) or InfluxQL row: no time, tag or bookkeeping columns, no absent fields. */
 function fieldsOf(row: Row): Row {
   const fields: Row = {};
   for (const [key, value] of Object.entries(row)) {
-    if (key.startsWith('_') || key === 'result' || key === 'table' || key === 'vehicle_id' || value === null || value === '') continue;
+    if (key.startsWith('_') || ['result', 'table', 'time', 'vehicle_id'].includes(key) || value === null || value === '') continue;
     fields[key] = value;
   }
   return fields;
 }
 
-describe('sinks → InfluxDB (real Kafka, registry, InfluxDB)', () => {
+// The same sink code against both servers, each configured the way an operator would (INFLUX_URL,
+// INFLUX_ORG, INFLUX_BUCKET, INFLUX_TOKEN): 1.8 with bucket `fleet/autogen`, 2.x with org, bucket `fleet`
+// and a token.
+describe.each(influxTargets(infra))('sinks → $name (real Kafka, registry, InfluxDB)', ({ influx: endpoint, env }) => {
+  const influx = influxQuery(endpoint);
   let kafka: TestKafka;
-  const config = testConfig(infra);
+  const config = testConfig(infra, env);
   const vehicleId = uniqueName('veh-rt');
   const baseTs = Math.floor(Date.now() / 1000) * 1000 - 120_000;
   const readings = readingsFor(vehicleId, baseTs, 60);
@@ -59,7 +75,7 @@ describe('sinks → InfluxDB (real Kafka, registry, InfluxDB)', () => {
     await kafka?.close();
   });
 
-  it('makes every reading queryable with Flux, values and millisecond timestamps exact; replays change nothing', async () => {
+  it('makes every reading queryable with Flux and InfluxQL, values and millisecond timestamps exact; replays change nothing', async () => {
     await kafka.sendReadings(config.telemetry.topic, readings);
     const app = await startApp(config);
     try {
@@ -72,6 +88,12 @@ describe('sinks → InfluxDB (real Kafka, registry, InfluxDB)', () => {
       );
       expect(first.map((row) => Date.parse(String(row._time)))).toEqual(readings.map((r) => r.ts));
       expect(first.map(fieldsOf)).toEqual(readings.map(expectedRow));
+      // InfluxQL (dashboards): the same points, through the database `fleet` (on 2.x mapped to the bucket).
+      const selectAll = () =>
+        influxQl(endpoint, `SELECT * FROM telemetry WHERE vehicle_id = '${vehicleId}' AND time >= ${window[0]}ms AND time < ${window[1]}ms`);
+      const viaInfluxQl = await selectAll();
+      expect(viaInfluxQl.map((row) => row.time)).toEqual(readings.map((r) => r.ts));
+      expect(viaInfluxQl.map(fieldsOf)).toEqual(readings.map(expectedRow));
       // Floats stay floats, also for whole numbers (speed 100, seq, rpm 2000): the annotated CSV of
       // a Flux query over exactly these points names the stored type. (SHOW FIELD KEYS would mix in
       // other shards, e.g. the conflict test's.)
@@ -107,6 +129,7 @@ describe('sinks → InfluxDB (real Kafka, registry, InfluxDB)', () => {
         await replay.stop();
       }
       expect(await influx.telemetryOf(vehicleId, ...window)).toEqual(first);
+      expect(await selectAll()).toEqual(viaInfluxQl);
       expect(app.telemetry.stats().deadLetters).toBe(0);
     } finally {
       await app.stop();

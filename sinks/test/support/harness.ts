@@ -1,5 +1,5 @@
 import { eventAvroSchema, type TelemetryReading, telemetryAvroSchema, type VehicleEvent, valueSubject } from '@fleet/contracts';
-import { serviceEnv } from '@fleet/infra';
+import { type InfluxEndpoint, influxEnv, serviceEnv } from '@fleet/infra';
 import { createAvroSerde, createKafka, createLogger, createProducer, ensureTopics, Registry } from '@fleet/runtime';
 import { getInfra, type InfraEndpoints, uniqueName, waitFor } from '@fleet/testkit';
 import { InfluxDB } from '@influxdata/influxdb-client';
@@ -101,33 +101,56 @@ export async function connectKafka(infra: InfraEndpoints, topics: string[]): Pro
 
 export type Row = Record<string, unknown>;
 
-export function influxQuery(infra: InfraEndpoints) {
-  const client = new InfluxDB({ url: infra.influx.url, token: infra.influx.token });
-  const queryApi = client.getQueryApi(infra.influx.org);
-  const [database] = infra.influx.bucket.split('/');
+/** One InfluxDB the sinks are tested against, and the INFLUX_* variables an operator would set for it. */
+export interface InfluxUnderTest {
+  name: string;
+  influx: InfluxEndpoint;
+  env: Record<string, string>;
+}
+
+/**
+ * The servers the same sink code must work against: InfluxDB 1.8 (bucket `database/retention
+ * policy`, org and token ignored) and InfluxDB 2.x (org, bucket, token). Both are local servers
+ * unless INFLUX_URL / INFLUX2_URL point elsewhere.
+ */
+export function influxTargets(infra: InfraEndpoints): InfluxUnderTest[] {
+  return [
+    { name: `InfluxDB 1.8 (bucket ${infra.influx.bucket})`, influx: infra.influx },
+    { name: `InfluxDB 2.x (org ${infra.influx2.org}, bucket ${infra.influx2.bucket}, token)`, influx: infra.influx2 },
+  ].map((target) => ({ ...target, env: influxEnv(target.influx) }));
+}
+
+export function influxQuery(influx: InfluxEndpoint) {
+  const client = new InfluxDB({ url: influx.url, token: influx.token });
+  const queryApi = client.getQueryApi(influx.org);
+  const [database, retentionPolicy] = influx.bucket.split('/');
+  const auth = { authorization: `Token ${influx.token}` };
   return {
-    bucket: infra.influx.bucket,
+    bucket: influx.bucket,
     flux: (query: string) => queryApi.collectRows<Row>(query),
     /** The raw annotated CSV lines of a Flux query (types in the #datatype annotation). */
     fluxLines: (query: string) => queryApi.collectLines(query),
     /** Telemetry points of one vehicle, one row per point with every field (pivoted). */
     telemetryOf: (vehicleId: string, fromMs: number, toMs: number) =>
-      queryApi.collectRows<Row>(`from(bucket: "${infra.influx.bucket}")
+      queryApi.collectRows<Row>(`from(bucket: "${influx.bucket}")
   |> range(start: ${new Date(fromMs).toISOString()}, stop: ${new Date(toMs).toISOString()})
   |> filter(fn: (r) => r._measurement == "telemetry" and r.vehicle_id == "${vehicleId}")
   |> pivot(rowKey: ["_time"], columnKey: ["_field"], valueColumn: "_value")
   |> sort(columns: ["_time"])`),
-    /** InfluxQL over the 1.x /query endpoint (the database of `db/rp`). */
+    /**
+     * InfluxQL over the 1.x /query endpoint: on 1.8 the database of `db/rp`, on 2.x the database
+     * mapped to the bucket (dbrp), with the token.
+     */
     async influxql(query: string): Promise<unknown> {
-      const url = `${infra.influx.url}/query?${new URLSearchParams({ db: database ?? 'fleet', q: query, epoch: 'ms' })}`;
-      const response = await fetch(url);
+      const params = new URLSearchParams({ db: database ?? influx.bucket, q: query, epoch: 'ms', ...(retentionPolicy ? { rp: retentionPolicy } : {}) });
+      const response = await fetch(`${influx.url}/query?${params}`, { headers: auth });
       return response.json();
     },
     /** Writes raw line protocol (test set-up such as a conflicting field type). */
     async writeLines(lines: string, precision = 'ms'): Promise<Response> {
       return fetch(
-        `${infra.influx.url}/api/v2/write?org=${infra.influx.org}&bucket=${encodeURIComponent(infra.influx.bucket)}&precision=${precision}`,
-        { method: 'POST', body: lines, headers: { authorization: `Token ${infra.influx.token}` } },
+        `${influx.url}/api/v2/write?org=${encodeURIComponent(influx.org)}&bucket=${encodeURIComponent(influx.bucket)}&precision=${precision}`,
+        { method: 'POST', body: lines, headers: auth },
       );
     },
   };
