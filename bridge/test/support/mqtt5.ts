@@ -15,7 +15,7 @@ export function connectProtocolLevel(chunk: Buffer): number | undefined {
 
 /** A device-side MQTT 5 client of the broker. */
 export function connectMqtt5(url: string, clientId: string): Promise<MqttClient> {
-  return mqtt.connectAsync(url, { protocolVersion: 5, clientId, reconnectPeriod: 0, connectTimeout: 5_000 });
+  return mqtt.connectAsync(url, { protocolVersion: 5, clientId, reconnectPeriod: 0, connectTimeout: 20_000 });
 }
 
 /** One reading for each of `count` publishes, round-robin over the vehicles; `id` = vehicleId#seq. */
