@@ -34,7 +34,7 @@ export function createProcessorMetrics(registry: Registry) {
     }),
     ingestToEventSeconds: new Histogram({
       name: 'processor_ingest_to_event_seconds',
-      help: 'Bridge receive time of the triggering reading to the event being acknowledged by Kafka',
+      help: 'Bridge receive time of the reading that made the detector emit the event (for a harsh manoeuvre, the one that closed it) to the event being acknowledged by Kafka',
       buckets: LATENCY_BUCKETS,
       registers: [registry],
     }),

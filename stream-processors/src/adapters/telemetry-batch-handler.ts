@@ -115,6 +115,7 @@ export function createTelemetryBatchHandler(deps: TelemetryBatchHandlerDeps) {
     const geofences = deps.registry.geofences();
     const changed = new Map<string, VehicleState>();
     const events: VehicleEvent[] = [];
+    const triggeredAt = new Map<string, number>();
     const deadLetters: Message[] = [];
 
     const outcomes = { processed: 0, late: 0, duplicate: 0, 'dead-lettered': 0 };
@@ -138,7 +139,12 @@ export function createTelemetryBatchHandler(deps: TelemetryBatchHandlerDeps) {
       else if (result.skipped === 'LATE') outcomes.late++;
       else outcomes.duplicate++;
       if (result.state !== state) changed.set(reading.vehicleId, result.state);
-      for (const event of result.events) events.push(event);
+      for (const event of result.events) {
+        events.push(event);
+        // The event describes its own reading (for a harsh manoeuvre, the onset); latency counts
+        // from the reading that made the detector emit it.
+        triggeredAt.set(event.eventId, reading.receivedAt);
+      }
     }
 
     // Outputs before state: events and dead letters are acknowledged before the changelog records
@@ -168,7 +174,8 @@ export function createTelemetryBatchHandler(deps: TelemetryBatchHandlerDeps) {
     for (const [outcome, count] of Object.entries(outcomes)) if (count > 0) deps.metrics.readings.inc({ outcome }, count);
     for (const event of unwritten) {
       deps.metrics.events.inc({ type: event.type });
-      if (event.receivedAt !== null) deps.metrics.ingestToEventSeconds.observe((ackedAt - event.receivedAt) / 1000);
+      const receivedAt = triggeredAt.get(event.eventId);
+      if (receivedAt !== undefined) deps.metrics.ingestToEventSeconds.observe((ackedAt - receivedAt) / 1000);
     }
     deps.metrics.stateSize.set(deps.states.size());
     deps.metrics.batchSeconds.observe((ackedAt - started) / 1000);

@@ -54,7 +54,9 @@ async function startInstance(pipeline: PipelineTopics, producer: Producer) {
     log,
   });
   const dropped = async () => (await metrics.replayedEventsDropped.get()).values[0]?.value ?? 0;
-  return { handle, dropped };
+  const latenciesObserved = async () =>
+    (await metrics.ingestToEventSeconds.get()).values.find((entry) => entry.metricName === 'processor_ingest_to_event_seconds_count')?.value ?? 0;
+  return { handle, dropped, latenciesObserved };
 }
 
 async function batchOf(
@@ -114,11 +116,14 @@ describe('telemetry batch handler against real Kafka', () => {
     const second = await startInstance(pipeline, producer);
     await second.handle(await batchOf(pipeline, readings, 0));
     expect(await second.dropped()).toBe(2);
+    // Dropped events were not written: they are not counted as detected latencies either.
+    expect(await second.latenciesObserved()).toBe(0);
 
     // Its changelog write carries the events mark: a third owner finds nothing to drop and ends the episodes.
     const third = await startInstance(pipeline, producer);
     await third.handle(await batchOf(pipeline, [reading('van-1', T0 + 9000, 100, calm), reading('van-2', T0 + 9000, 100, calm)], 16));
     expect(await third.dropped()).toBe(0);
+    expect(await third.latenciesObserved()).toBe(2);
 
     await waitFor(() => pipeline.events.length === 4, { timeoutMs: 15_000, message: 'the episode ends were not written' });
     await new Promise((resolve) => setTimeout(resolve, 1000));
