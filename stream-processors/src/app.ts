@@ -1,4 +1,4 @@
-import { eventAvroSchema, type TelemetryReading, telemetryAvroSchema, type VehicleEvent, valueSubject } from '@fleet/contracts';
+import { eventAvroSchema, type VehicleEvent, valueSubject } from '@fleet/contracts';
 import {
   AppError,
   type AvroSerde,
@@ -14,9 +14,8 @@ import type { Logger } from 'pino';
 import type { ProcessorConfig } from './config';
 import { createProcessorMetrics } from './adapters/processor-metrics';
 import { startRegistryTables } from './adapters/registry-tables';
-import { createReplayGuard } from './adapters/replay-guard';
 import { telemetryConsumerConfig } from './adapters/telemetry-consumer-config';
-import { createTelemetryBatchHandler } from './adapters/telemetry-batch-handler';
+import { createTelemetryHandling } from './adapters/telemetry-handling';
 import { startVehicleStateStore } from './adapters/vehicle-state-store';
 import type { VehicleState } from './domain/vehicle-processor';
 
@@ -91,23 +90,14 @@ export async function startProcessorApp(deps: ProcessorAppDeps): Promise<Process
   ]);
   await registry.caughtUp();
 
-  const replayGuard = createReplayGuard({
+  const { handle, replayGuard } = createTelemetryHandling({
     kafka,
-    eventsTopic: topics.events,
-    decode: deps.serde.decoderFor<VehicleEvent>(eventAvroSchema),
-    groupIdPrefix: config.groupId,
-    log,
-    onDropped: (count) => metrics.replayedEventsDropped.inc(count),
-  });
-  const handle = createTelemetryBatchHandler({
+    serde: deps.serde,
     producer,
-    decode: deps.serde.decoderFor<TelemetryReading>(telemetryAvroSchema),
     encodeEvent,
     registry,
     states,
-    replayGuard,
-    detector: config.detector,
-    topics,
+    config,
     metrics,
     log,
   });

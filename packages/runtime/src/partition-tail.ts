@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { AppError } from './app-error';
-import { retryTransient } from './backoff';
+import { type RetryOptions, retryTransient } from './backoff';
 import { classifyKafkaError } from './kafka-errors';
 
 export interface PartitionTailOptions {
@@ -14,6 +14,8 @@ export interface PartitionTailOptions {
   groupIdPrefix: string;
   /** Default 60 s; the read fails with a retriable PARTITION_READ_TIMEOUT after it. */
   timeoutMs?: number;
+  /** While Kafka is unreachable: when to give up (RetryAbortedError) and what to do meanwhile (heartbeats). */
+  retry?: Pick<RetryOptions, 'shouldContinue' | 'whileWaiting'>;
 }
 
 /**
@@ -27,8 +29,9 @@ export async function readPartitionTail(options: PartitionTailOptions): Promise<
   await admin.connect();
   let bounds: { low: bigint; high: bigint };
   try {
-    const offsets = await retryTransient(() =>
-      admin.fetchTopicOffsets(topic).catch((error: unknown) => Promise.reject(classifyKafkaError(error))),
+    const offsets = await retryTransient(
+      () => admin.fetchTopicOffsets(topic).catch((error: unknown) => Promise.reject(classifyKafkaError(error))),
+      options.retry,
     );
     const own = offsets.find((entry) => entry.partition === partition);
     if (own === undefined) throw new AppError('UNKNOWN_PARTITION', `${topic} has no partition ${partition}`, { retriable: false });

@@ -1,5 +1,5 @@
 import type { VehicleEvent } from '@fleet/contracts';
-import { type AvroDecoder, errorMessage, readPartitionTail } from '@fleet/runtime';
+import { type AvroDecoder, errorMessage, type PartitionBatch, readPartitionTail } from '@fleet/runtime';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 
@@ -13,8 +13,11 @@ import type { Logger } from 'pino';
 export interface ReplayGuard {
   /** The group membership changed: every partition is looked at again before it is processed. */
   invalidate(): void;
-  /** Reads, once per assignment, the ids of the events in `partition` at or after `eventsMark` (undefined: from the start). */
-  ensureLoaded(partition: number, eventsMark: bigint | undefined): Promise<void>;
+  /**
+   * Reads, once per assignment, the ids of the events in the batch's partition at or after the
+   * events mark (asked for only then; undefined: from the start), heartbeating while Kafka is away.
+   */
+  ensureLoaded(batch: Pick<PartitionBatch, 'partition' | 'isActive' | 'heartbeat'>, eventsMark: () => bigint | undefined): Promise<void>;
   /** The events not yet in the events topic; each already-written id drops one replayed event. */
   unwritten(partition: number, events: VehicleEvent[]): VehicleEvent[];
 }
@@ -29,13 +32,17 @@ export function createReplayGuard(options: {
 }): ReplayGuard {
   const written = new Map<number, Set<string>>();
 
-  async function eventIdsSince(partition: number, fromOffset: bigint): Promise<Set<string>> {
+  async function eventIdsSince(
+    { partition, isActive, heartbeat }: Pick<PartitionBatch, 'partition' | 'isActive' | 'heartbeat'>,
+    fromOffset: bigint,
+  ): Promise<Set<string>> {
     const messages = await readPartitionTail({
       kafka: options.kafka,
       topic: options.eventsTopic,
       partition,
       fromOffset,
       groupIdPrefix: `${options.groupIdPrefix}-replay-guard`,
+      retry: { shouldContinue: isActive, whileWaiting: heartbeat },
     });
     const ids = new Set<string>();
     for (const message of messages) {
@@ -52,9 +59,10 @@ export function createReplayGuard(options: {
 
   return {
     invalidate: () => written.clear(),
-    async ensureLoaded(partition, eventsMark) {
+    async ensureLoaded(batch, eventsMark) {
+      const { partition } = batch;
       if (written.has(partition)) return;
-      const ids = await eventIdsSince(partition, eventsMark ?? 0n);
+      const ids = await eventIdsSince(batch, eventsMark() ?? 0n);
       written.set(partition, ids);
       if (ids.size > 0) options.log.info({ partition, events: ids.size }, 'events written after the last changelog mark; replays of them are dropped');
     },

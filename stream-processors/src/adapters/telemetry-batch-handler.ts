@@ -111,7 +111,7 @@ export function createTelemetryBatchHandler(deps: TelemetryBatchHandlerDeps) {
   return async function handleTelemetryBatch(batch: PartitionBatch): Promise<void> {
     const started = now();
     await deps.states.ensureRestored(batch.partition);
-    await deps.replayGuard.ensureLoaded(batch.partition, deps.states.eventsMark(batch.partition));
+    await deps.replayGuard.ensureLoaded(batch, () => deps.states.eventsMark(batch.partition));
     const geofences = deps.registry.geofences();
     const changed = new Map<string, VehicleState>();
     const events: VehicleEvent[] = [];

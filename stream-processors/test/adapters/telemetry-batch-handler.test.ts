@@ -5,8 +5,7 @@ import type { KafkaMessage, Producer } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProcessorMetrics } from '../../src/adapters/processor-metrics';
 import { startRegistryTables } from '../../src/adapters/registry-tables';
-import { createReplayGuard } from '../../src/adapters/replay-guard';
-import { createTelemetryBatchHandler } from '../../src/adapters/telemetry-batch-handler';
+import { createTelemetryHandling } from '../../src/adapters/telemetry-handling';
 import { startVehicleStateStore } from '../../src/adapters/vehicle-state-store';
 import { DEFAULT_DETECTOR_CONFIG } from '../../src/domain/detector-config';
 import type { VehicleState } from '../../src/domain/vehicle-processor';
@@ -33,23 +32,14 @@ async function startInstance(pipeline: PipelineTopics, producer: Producer) {
   ]);
   closers.push(() => states.stop(), () => registry.stop());
   await registry.caughtUp();
-  const replayGuard = createReplayGuard({
+  const { handle } = createTelemetryHandling({
     kafka,
-    eventsTopic: topics.events,
-    decode: serde.decoderFor<VehicleEvent>(eventAvroSchema),
-    groupIdPrefix: groupId,
-    log,
-    onDropped: (count) => metrics.replayedEventsDropped.inc(count),
-  });
-  const handle = createTelemetryBatchHandler({
+    serde,
     producer,
-    decode: serde.decoderFor<TelemetryReading>(telemetryAvroSchema),
     encodeEvent: await serde.encoderFor<VehicleEvent>(valueSubject(topics.events), eventAvroSchema),
     registry,
     states,
-    replayGuard,
-    detector: DEFAULT_DETECTOR_CONFIG,
-    topics,
+    config: { groupId, topics, detector: DEFAULT_DETECTOR_CONFIG },
     metrics,
     log,
   });
