@@ -13,6 +13,14 @@ export interface PartitionBatch {
   isActive: () => boolean;
 }
 
+/** The offset of the first record of a partition that is not yet durable. */
+export interface PartitionOffset {
+  topic: string;
+  partition: number;
+  /** Kafka's committed-offset convention: the next record to read. */
+  offset: string;
+}
+
 export interface BatchConsumerOptions {
   kafka: Kafka;
   groupId: string;
@@ -31,11 +39,28 @@ export interface BatchConsumerOptions {
   handle: (batch: PartitionBatch) => Promise<void>;
   /** Called on every (re)join with this member's assignment, before any batch of it is handled. */
   onGroupJoin?: (assignment: Record<string, number[]>) => void;
+  /**
+   * 'after-handle' (default): a batch's offsets are committed as soon as handle returns.
+   * 'by-caller': handle returning only lets the consumer fetch on; the caller commits through
+   * BatchConsumer.commit once it made the records durable (its own batching, a state flush), and a
+   * crash or a rebalance replays from the last commit.
+   */
+  commit?: 'after-handle' | 'by-caller';
 }
 
 export interface BatchConsumer {
   consumer: Consumer;
   isReady: () => boolean;
+  /**
+   * Commits offsets (mode 'by-caller'). False when the group refused them (rebalanced meanwhile,
+   * coordinator gone): not an error, the partition's next owner replays from the previous commit.
+   */
+  commit: (offsets: readonly PartitionOffset[]) => Promise<boolean>;
+  /**
+   * Stops fetching and waits for the batches being handled, while staying in the group, so a caller
+   * can make its last work durable and commit it before stop().
+   */
+  drain: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -54,6 +79,8 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
   });
   let joined = false;
   let stopping = false;
+  const byCaller = options.commit === 'by-caller';
+  const handling = new Set<Promise<void>>();
   const lag = options.metrics ? consumerLagGauge(options.metrics) : undefined;
 
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
@@ -74,27 +101,32 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
   await consumer.run({
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
     eachBatchAutoResolve: false,
+    autoCommit: !byCaller,
     eachBatch: async (payload: EachBatchPayload) => {
       const { batch } = payload;
       if (batch.messages.length === 0) return;
       const isActive = () => !stopping && payload.isRunning() && !payload.isStale();
+      const handled = options.handle({
+        topic: batch.topic,
+        partition: batch.partition,
+        messages: batch.messages,
+        heartbeat: payload.heartbeat,
+        isActive,
+      });
+      handling.add(handled);
       try {
-        await options.handle({
-          topic: batch.topic,
-          partition: batch.partition,
-          messages: batch.messages,
-          heartbeat: payload.heartbeat,
-          isActive,
-        });
+        await handled;
       } catch (error) {
         if (error instanceof RetryAbortedError) {
           log.info({ topic: batch.topic, partition: batch.partition }, 'batch abandoned (revoked or stopping); it will be replayed');
           return;
         }
         throw error;
+      } finally {
+        handling.delete(handled);
       }
       payload.resolveOffset(batch.lastOffset());
-      await payload.commitOffsetsIfNecessary();
+      if (!byCaller) await payload.commitOffsetsIfNecessary();
       lag?.set({ group: options.groupId, topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
     },
   });
@@ -102,6 +134,20 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
   return {
     consumer,
     isReady: () => joined,
+    commit: async (offsets) => {
+      if (offsets.length === 0) return true;
+      try {
+        await consumer.commitOffsets(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })));
+        return true;
+      } catch (error) {
+        log.info({ err: error, offsets }, 'offset commit refused; the next owner replays from the previous commit');
+        return false;
+      }
+    },
+    drain: async () => {
+      consumer.pause(options.topics.map((topic) => ({ topic })));
+      await Promise.allSettled([...handling]);
+    },
     stop: async () => {
       stopping = true;
       await consumer.disconnect();

@@ -100,4 +100,78 @@ describe('startBatchConsumer against real Kafka', () => {
     await waitFor(() => seen.length === 2, { timeoutMs: 30_000 });
     expect(seen).toEqual(['x', 'y']);
   });
+
+  it("in 'by-caller' mode commits only what the caller commits, and the next consumer replays the rest", async () => {
+    const topic = await createTopicWith(['a', 'b', 'c']);
+    const groupId = uniqueName('group');
+    const handled: string[] = [];
+    const first = await startBatchConsumer({
+      kafka,
+      groupId,
+      topics: [topic],
+      log: silentLogger(),
+      commit: 'by-caller',
+      handle: async (batch) => {
+        handled.push(...batch.messages.map((message) => String(message.value)));
+      },
+    });
+    await waitFor(() => handled.length === 3, { timeoutMs: 30_000 });
+    // Handled is not durable in this mode: nothing is committed until the caller says so.
+    expect(['-1', '0']).toContain(await committedOffset(groupId, topic));
+    expect(await first.commit([{ topic, partition: 0, offset: '1' }])).toBe(true);
+    await first.drain();
+    await first.stop();
+    expect(await committedOffset(groupId, topic)).toBe('1');
+
+    const replayed: string[] = [];
+    const second = await startBatchConsumer({
+      kafka,
+      groupId,
+      topics: [topic],
+      log: silentLogger(),
+      commit: 'by-caller',
+      handle: async (batch) => {
+        replayed.push(...batch.messages.map((message) => String(message.value)));
+      },
+    });
+    running.push(second);
+    await waitFor(() => replayed.length === 2, { timeoutMs: 30_000 });
+    expect(replayed).toEqual(['b', 'c']);
+  });
+
+  it('drain waits for the batch being handled and stops fetching, while the member can still commit', async () => {
+    const topic = await createTopicWith(['p', 'q']);
+    const groupId = uniqueName('group');
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started = 0;
+    let finished = 0;
+    const consumer = await startBatchConsumer({
+      kafka,
+      groupId,
+      topics: [topic],
+      log: silentLogger(),
+      commit: 'by-caller',
+      handle: async () => {
+        started++;
+        await released;
+        finished++;
+      },
+    });
+    running.push(consumer);
+    await waitFor(() => started === 1, { timeoutMs: 30_000 });
+    let drained = false;
+    const draining = consumer.drain().then(() => {
+      drained = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(drained).toBe(false);
+    release();
+    await draining;
+    expect(finished).toBe(1);
+    expect(await consumer.commit([{ topic, partition: 0, offset: '2' }])).toBe(true);
+    expect(await committedOffset(groupId, topic)).toBe('2');
+  });
 });
