@@ -24,7 +24,8 @@ export interface ProcessorAppDeps {
   serde: AvroSerde;
   log: Logger;
   metrics: Registry;
-  config: Pick<ProcessorConfig, 'groupId' | 'topics' | 'partitions' | 'detector'> & Partial<Pick<ProcessorConfig, 'sessionTimeoutMs'>>;
+  config: Pick<ProcessorConfig, 'groupId' | 'topics' | 'partitions' | 'detector'> &
+    Partial<Pick<ProcessorConfig, 'sessionTimeoutMs' | 'stateFlushMs'>>;
 }
 
 export interface ProcessorApp {
@@ -90,14 +91,21 @@ export async function startProcessorApp(deps: ProcessorAppDeps): Promise<Process
   ]);
   await registry.caughtUp();
 
-  const { handle, replayGuard } = createTelemetryHandling({
+  // Checkpoints commit through the consumer, which needs the handler to start.
+  let consumerStarted: (consumer: BatchConsumer) => void = () => {};
+  const started = new Promise<BatchConsumer>((resolve) => {
+    consumerStarted = resolve;
+  });
+  const stateFlushMs = config.stateFlushMs ?? 5000;
+  const { handle, replayGuard, checkpoints } = createTelemetryHandling({
     kafka,
     serde: deps.serde,
     producer,
     encodeEvent,
     registry,
     states,
-    config,
+    commit: async (offsets) => (await started).commit(offsets),
+    config: { ...config, stateFlushMs },
     metrics,
     log,
   });
@@ -108,16 +116,28 @@ export async function startProcessorApp(deps: ProcessorAppDeps): Promise<Process
     log,
     metrics: deps.metrics,
     consumerConfig: telemetryConsumerConfig(config.sessionTimeoutMs),
+    commit: 'by-caller',
     handle,
     onGroupJoin: () => {
       states.invalidate();
       replayGuard.invalidate();
+      checkpoints.invalidate();
     },
   });
+  consumerStarted(consumer);
+  // Partitions that went quiet still get their last states written and their offsets committed.
+  const flushTimer = setInterval(() => {
+    checkpoints.flushDue().catch((error: unknown) => log.warn({ err: error }, 'state checkpoint failed; the next one retries'));
+  }, Math.max(250, stateFlushMs / 4));
+  flushTimer.unref();
 
   return {
     isReady: consumer.isReady,
     stop: async () => {
+      clearInterval(flushTimer);
+      // Handled batches become durable and committed before the group hands the partitions on.
+      await consumer.drain();
+      await checkpoints.flushAll().catch((error: unknown) => log.warn({ err: error }, 'final state checkpoint failed; the next owner replays'));
       await consumer.stop();
       await Promise.all([states.stop(), registry.stop()]);
       await producer.disconnect();

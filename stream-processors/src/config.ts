@@ -16,6 +16,9 @@ const envSchema = z.object({
   TOPIC_PARTITIONS: envVar.int(6, 1, 1000),
   // Within the broker's group.min/max.session.timeout.ms (6 s – 30 min by default).
   PROCESSOR_SESSION_TIMEOUT_MS: envVar.int(30_000, 6_000, 1_800_000),
+  // How often a partition's changed vehicle states are written to the changelog and its offsets
+  // committed; a crash replays at most this much (plus the session timeout) of telemetry.
+  PROCESSOR_STATE_FLUSH_MS: envVar.int(5000, 0, 60_000),
   DEFAULT_SPEED_LIMIT_KPH: envVar.number(120, 1, 400),
   OVERSPEED_MIN_DURATION_MS: envVar.int(5000, 0, 600_000),
   HARSH_BRAKING_MPS2: envVar.number(3.5, 0.1, 30),
@@ -43,6 +46,7 @@ export function loadProcessorConfig(env: Env) {
     },
     partitions: raw.TOPIC_PARTITIONS,
     sessionTimeoutMs: raw.PROCESSOR_SESSION_TIMEOUT_MS,
+    stateFlushMs: raw.PROCESSOR_STATE_FLUSH_MS,
     detector: detectorConfigSchema.parse({
       defaultSpeedLimitKph: raw.DEFAULT_SPEED_LIMIT_KPH,
       overspeedMinDurationMs: raw.OVERSPEED_MIN_DURATION_MS,

@@ -21,6 +21,11 @@ export function createProcessorMetrics(registry: Registry) {
       help: 'Events detected again after a takeover and not written, because the previous owner had written them',
       registers: [registry],
     }),
+    stateRecordsWritten: new Counter({
+      name: 'processor_state_records_written_total',
+      help: 'Vehicle states (and events marks) written to the changelog at checkpoints',
+      registers: [registry],
+    }),
     stateSize: new Gauge({
       name: 'processor_state_vehicles',
       help: 'Vehicles with detector state known to this instance',

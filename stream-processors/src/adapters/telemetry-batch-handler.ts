@@ -3,7 +3,6 @@ import {
   AppError,
   type AvroDecoder,
   type AvroEncoder,
-  classifyKafkaError,
   DEFAULT_MAX_REQUEST_BYTES,
   errorMessage,
   isRetriable,
@@ -12,24 +11,27 @@ import {
   retryTransient,
   splitIntoRequests,
 } from '@fleet/runtime';
-import type { KafkaMessage, Message, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
+import type { KafkaMessage, Message, RecordMetadata, TopicMessages } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { DetectorConfig } from '../domain/detector-config';
 import { initialVehicleState, processReading, type VehicleState } from '../domain/vehicle-processor';
+import type { AckedSender } from './acked-sender';
 import type { ProcessorMetrics } from './processor-metrics';
 import type { RegistryTables } from './registry-tables';
 import type { ReplayGuard } from './replay-guard';
+import type { StateCheckpoints } from './state-checkpoints';
 import type { VehicleStateStore } from './vehicle-state-store';
 
 export interface TelemetryBatchHandlerDeps {
-  producer: Producer;
+  send: AckedSender;
   decode: AvroDecoder<TelemetryReading>;
   encodeEvent: AvroEncoder<VehicleEvent>;
   registry: RegistryTables;
   states: VehicleStateStore<VehicleState>;
+  checkpoints: StateCheckpoints<VehicleState>;
   replayGuard: ReplayGuard;
   detector: DetectorConfig;
-  topics: { events: string; state: string; dlq: string };
+  topics: { events: string; dlq: string };
   metrics: ProcessorMetrics;
   log: Logger;
   now?: () => number;
@@ -56,6 +58,12 @@ function deadLetter(message: KafkaMessage, batch: PartitionBatch, error: unknown
   };
 }
 
+function lastOffsetOf(batch: PartitionBatch): string {
+  const last = batch.messages[batch.messages.length - 1];
+  if (last === undefined) throw new AppError('EMPTY_BATCH', 'a partition batch without messages', { retriable: false });
+  return last.offset;
+}
+
 /** The end offset of `topic`'s `partition` after an acknowledged request that wrote `count` records there. */
 function endOffsetAfter(acked: RecordMetadata[], topic: string, partition: number, count: number): bigint | undefined {
   const metadata = acked.find((entry) => entry.topicName === topic && entry.partition === partition);
@@ -63,9 +71,9 @@ function endOffsetAfter(acked: RecordMetadata[], topic: string, partition: numbe
 }
 
 /**
- * One partition batch: decode, run the detectors per vehicle, then write events and dead letters,
- * then the changed vehicle states, in acknowledged sends of bounded size. Only after the last send
- * is the batch done (its offsets get committed) and the new states become the working copy.
+ * One partition batch: decode, run the detectors per vehicle, then write events and dead letters in
+ * acknowledged sends of bounded size; the new states become the working copy and go to the
+ * partition's next checkpoint (StateCheckpoints), which commits the batch's offsets once they are durable.
  *
  * Events go to the events partition with the telemetry's partition number, so the changelog's
  * events mark (see VehicleStateStore) and the replay guard look at one partition.
@@ -94,18 +102,6 @@ export function createTelemetryBatchHandler(deps: TelemetryBatchHandlerDeps) {
       if (error instanceof RetryAbortedError) throw error;
       return asPoison(error);
     }
-  }
-
-  function send(topicMessages: TopicMessages[], batch: PartitionBatch): Promise<RecordMetadata[]> {
-    return retryTransient(
-      () =>
-        // A broker that is down is transient: the request is retried whole (the idempotent producer
-        // keeps a retry from writing twice).
-        deps.producer.sendBatch({ topicMessages, acks: -1 }).catch((error: unknown) => {
-          throw classifyKafkaError(error);
-        }),
-      retryOptions(batch),
-    );
   }
 
   return async function handleTelemetryBatch(batch: PartitionBatch): Promise<void> {
@@ -160,15 +156,12 @@ export function createTelemetryBatchHandler(deps: TelemetryBatchHandlerDeps) {
     ];
     let eventsMark: bigint | undefined;
     for (const topicMessages of splitIntoRequests(outputs, maxRequestBytes)) {
-      const acked = await send(topicMessages, batch);
+      const acked = await deps.send(topicMessages, batch);
       const eventCount = topicMessages.find(({ topic }) => topic === deps.topics.events)?.messages.length ?? 0;
       eventsMark = endOffsetAfter(acked, deps.topics.events, batch.partition, eventCount) ?? eventsMark;
     }
-    const changelog: TopicMessages[] = [
-      { topic: deps.topics.state, messages: deps.states.changelogMessages(changed, batch.partition, eventsMark) },
-    ];
-    for (const topicMessages of splitIntoRequests(changelog, maxRequestBytes)) await send(topicMessages, batch);
     deps.states.commit(changed);
+    await deps.checkpoints.record({ context: batch, lastOffset: lastOffsetOf(batch), changed, eventsMark });
 
     const ackedAt = now();
     for (const [outcome, count] of Object.entries(outcomes)) if (count > 0) deps.metrics.readings.inc({ outcome }, count);

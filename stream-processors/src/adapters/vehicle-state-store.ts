@@ -3,7 +3,8 @@ import type { Kafka, Message } from 'kafkajs';
 import type { Logger } from 'pino';
 
 /**
- * Per-vehicle detector state backed by a compacted changelog topic (key = vehicleId, JSON value).
+ * Per-vehicle detector state backed by a compacted changelog topic (key = vehicleId, JSON value),
+ * written at checkpoints (see StateCheckpoints).
  *
  * Every instance follows the whole changelog; before it processes a partition after a (re)join it
  * waits until the follower has read that partition's changelog up to its end, so state written by
@@ -19,7 +20,7 @@ export interface VehicleStateStore<S> {
   invalidate(): void;
   ensureRestored(partition: number): Promise<void>;
   get(vehicleId: string): S | undefined;
-  /** Records the states of a batch whose changelog records were acknowledged by Kafka. */
+  /** Makes a handled batch's states the working copy (they become durable with the partition's next checkpoint). */
   commit(states: ReadonlyMap<string, S>): void;
   /**
    * Changelog records for a batch, written to the same partition number as the telemetry it came

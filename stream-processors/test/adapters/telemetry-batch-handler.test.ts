@@ -3,6 +3,7 @@ import { createAvroSerde, createProducer, ensureTopics, type PartitionBatch, Reg
 import { getInfra, waitFor } from '@fleet/testkit';
 import type { KafkaMessage, Producer } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { PartitionOffset } from '@fleet/runtime';
 import { createProcessorMetrics } from '../../src/adapters/processor-metrics';
 import { startRegistryTables } from '../../src/adapters/registry-tables';
 import { createTelemetryHandling } from '../../src/adapters/telemetry-handling';
@@ -21,8 +22,11 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-/** One processor instance's batch handler, as the app wires it, over a given producer. */
-async function startInstance(pipeline: PipelineTopics, producer: Producer) {
+/**
+ * One processor instance's batch handler, as the app wires it, over a given producer; the offsets
+ * its checkpoints commit are recorded instead of going to a consumer group (the test plays the consumer).
+ */
+async function startInstance(pipeline: PipelineTopics, producer: Producer, stateFlushMs = 0) {
   const { kafka, topics, groupId } = pipeline;
   const serde = createAvroSerde({ registryUrl: getInfra().registryUrl });
   const metrics = createProcessorMetrics(new Registry());
@@ -32,21 +36,26 @@ async function startInstance(pipeline: PipelineTopics, producer: Producer) {
   ]);
   closers.push(() => states.stop(), () => registry.stop());
   await registry.caughtUp();
-  const { handle } = createTelemetryHandling({
+  const commits: PartitionOffset[] = [];
+  const { handle, checkpoints } = createTelemetryHandling({
     kafka,
     serde,
     producer,
     encodeEvent: await serde.encoderFor<VehicleEvent>(valueSubject(topics.events), eventAvroSchema),
     registry,
     states,
-    config: { groupId, topics, detector: DEFAULT_DETECTOR_CONFIG },
+    commit: async (offsets) => {
+      commits.push(...offsets);
+      return true;
+    },
+    config: { groupId, topics, detector: DEFAULT_DETECTOR_CONFIG, stateFlushMs },
     metrics,
     log,
   });
   const dropped = async () => (await metrics.replayedEventsDropped.get()).values[0]?.value ?? 0;
   const latenciesObserved = async () =>
     (await metrics.ingestToEventSeconds.get()).values.find((entry) => entry.metricName === 'processor_ingest_to_event_seconds_count')?.value ?? 0;
-  return { handle, dropped, latenciesObserved };
+  return { handle, checkpoints, commits, dropped, latenciesObserved };
 }
 
 async function batchOf(
@@ -115,6 +124,50 @@ describe('telemetry batch handler against real Kafka', () => {
     expect(await third.dropped()).toBe(0);
     expect(await third.latenciesObserved()).toBe(2);
 
+    await waitFor(() => pipeline.events.length === 4, { timeoutMs: 15_000, message: 'the episode ends were not written' });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(pipeline.events.map((event) => `${event.vehicleId} ${event.type} ${event.ts - T0}`).sort()).toEqual([
+      'van-1 OVERSPEED 6000',
+      'van-1 OVERSPEED_END 9000',
+      'van-2 OVERSPEED 6000',
+      'van-2 OVERSPEED_END 9000',
+    ]);
+  });
+
+  it('between checkpoints nothing is committed; a crash replays from the last checkpoint and writes no event twice', async () => {
+    const pipeline = await createPipelineTopics('checkpoints');
+    closers.push(() => pipeline.close());
+    const admin = pipeline.kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, [{ topic: pipeline.topics.state, numPartitions: 3, compacted: true }]);
+    await admin.disconnect();
+    const producer = createProducer(pipeline.kafka);
+    await producer.connect();
+    closers.push(() => producer.disconnect());
+    const speeding = (seconds: number[]) =>
+      seconds.flatMap((s) => ['van-1', 'van-2'].map((vehicleId) => reading(vehicleId, T0 + s * 1000, s === 0 ? 100 : 140, calm)));
+
+    // A long interval: two batches (the second confirms both episodes) and no checkpoint yet.
+    const first = await startInstance(pipeline, producer, 60_000);
+    await first.handle(await batchOf(pipeline, speeding([0, 1, 2, 3]), 0));
+    await first.handle(await batchOf(pipeline, speeding([4, 5, 6, 7]), 8));
+    await waitFor(() => pipeline.events.length === 2, { timeoutMs: 15_000, message: 'the first owner wrote no events' });
+    expect(first.commits).toEqual([]);
+
+    // It dies: the next owner finds no state, replays both batches from offset 0, drops the two
+    // events already written, and its checkpoint on a graceful stop commits everything it handled.
+    const second = await startInstance(pipeline, producer, 60_000);
+    await second.handle(await batchOf(pipeline, speeding([0, 1, 2, 3]), 0));
+    await second.handle(await batchOf(pipeline, speeding([4, 5, 6, 7]), 8));
+    expect(await second.dropped()).toBe(2);
+    await second.checkpoints.flushAll();
+    expect(second.commits).toEqual([{ topic: pipeline.topics.telemetry, partition: PARTITION, offset: '16' }]);
+
+    // The checkpoint holds the states and the events mark: the third owner continues the episodes.
+    const third = await startInstance(pipeline, producer);
+    await third.handle(await batchOf(pipeline, [reading('van-1', T0 + 9000, 100, calm), reading('van-2', T0 + 9000, 100, calm)], 16));
+    expect(await third.dropped()).toBe(0);
+    expect(third.commits).toEqual([{ topic: pipeline.topics.telemetry, partition: PARTITION, offset: '18' }]);
     await waitFor(() => pipeline.events.length === 4, { timeoutMs: 15_000, message: 'the episode ends were not written' });
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(pipeline.events.map((event) => `${event.vehicleId} ${event.type} ${event.ts - T0}`).sort()).toEqual([
