@@ -17,6 +17,8 @@ export interface BenchOptions {
   geofences: number;
   partitions: number;
   phaseTimeoutMs: number;
+  /** The processor's checkpoint interval; the phase ends with the checkpoint that commits the last record. */
+  stateFlushMs: number;
 }
 
 export interface BenchTopics {

@@ -2,7 +2,7 @@
  * One measured phase of the Kafka-loop benchmark, in a process of its own (forked by
  * kafka-loop.bench.ts) so CPU time, RSS and GC of the processor and of the baseline do not mix.
  *
- *   processor  startProcessorApp in-process: decode → detectors → events + changelog, one send per batch
+ *   processor  startProcessorApp in-process: decode → detectors → events per batch, changelog at checkpoints
  *   baseline   the same consumer loop (startBatchConsumer: eachBatch, offsets resolved and committed
  *              after the batch's send was acknowledged) forwarding each record's key and value
  *              unchanged to another topic with the same idempotent, acks=all producer
@@ -90,7 +90,13 @@ async function startPhase(role: Role, run: BenchRun, kafka: Kafka): Promise<{ st
       serde: createAvroSerde({ registryUrl: run.options.registryUrl }),
       log,
       metrics,
-      config: { groupId: run.groups.processor, topics: run.topics, partitions: run.options.partitions, detector: DEFAULT_DETECTOR_CONFIG },
+      config: {
+        groupId: run.groups.processor,
+        topics: run.topics,
+        partitions: run.options.partitions,
+        detector: DEFAULT_DETECTOR_CONFIG,
+        stateFlushMs: run.options.stateFlushMs,
+      },
     });
     return {
       stop: app.stop,

@@ -39,6 +39,8 @@ const options: BenchOptions = {
   geofences: int('BENCH_GEOFENCES', 100),
   partitions: int('BENCH_PARTITIONS', 6),
   phaseTimeoutMs: int('BENCH_PHASE_TIMEOUT_S', 300) * 1000,
+  // Shorter than the service's 5 s so the final checkpoint does not dominate a short replay.
+  stateFlushMs: int('BENCH_STATE_FLUSH_MS', 1000),
 };
 const ALL_ROLES: Role[] = ['consume', 'baseline', 'processor'];
 const roles = env.BENCH_ONLY ? ALL_ROLES.filter((role) => env.BENCH_ONLY?.split(',').includes(role)) : ALL_ROLES;
@@ -137,7 +139,7 @@ async function main(): Promise<void> {
     `Kafka loop benchmark — node ${process.version}, ${availableParallelism()} × ${cpuModel}; broker ${options.brokers.join(',')} on the same machine`,
   );
   console.log(
-    `${fmt(options.readings)} readings · ${fmt(options.vehicles)} vehicles · ${options.geofences} geofences · ${options.partitions} partitions · topics ${run.topics.telemetry.replace(/\.telemetry$/, '.*')}`,
+    `${fmt(options.readings)} readings · ${fmt(options.vehicles)} vehicles · ${options.geofences} geofences · ${options.partitions} partitions · checkpoint every ${fmt(options.stateFlushMs)} ms · topics ${run.topics.telemetry.replace(/\.telemetry$/, '.*')}`,
   );
   try {
     const fixture = await produceFixture(run);
