@@ -37,6 +37,12 @@ export function createSinkMetrics(registry: Registry) {
       labelNames: ['measurement'],
       registers,
     }),
+    uncommittedBatches: new Gauge({
+      name: 'sink_uncommitted_batches',
+      help: 'Kafka batches handed to the writer whose offsets are not committable yet (being written, or behind one that is)',
+      labelNames: ['measurement'],
+      registers,
+    }),
     influxAvailable: new Gauge({
       name: 'sink_influxdb_available',
       help: '1 when the last InfluxDB write succeeded, 0 while writes are being retried',

@@ -59,6 +59,17 @@ describe('Avro serde over the real schema registry', () => {
     expect(large.readInt32BE(1)).toBe(first.readInt32BE(1));
   });
 
+  it('decodes synchronously once the writer schema is known, and throws a permanent error for a truncated body', async () => {
+    const serde = createAvroSerde({ registryUrl: getInfra().registryUrl });
+    const bytes = await serde.encoderFor<typeof reading>(valueSubject(uniqueName('sync')), telemetryAvroSchema).then((encode) => encode(reading));
+    const decode = createAvroSerde({ registryUrl: getInfra().registryUrl }).decoderFor<typeof reading>(telemetryAvroSchema);
+    const first = decode(bytes);
+    expect(first).toBeInstanceOf(Promise);
+    expect(await first).toEqual(reading);
+    expect(decode(bytes)).toEqual(reading);
+    expect(() => decode(bytes.subarray(0, bytes.length - 3))).toThrow(expect.objectContaining({ code: 'AVRO_UNDECODABLE', retriable: false }));
+  });
+
   it('reads records written with an older schema through a newer reader schema (BACKWARD)', async () => {
     const serde = createAvroSerde({ registryUrl: getInfra().registryUrl });
     const subject = valueSubject(uniqueName('evolve'));
@@ -82,7 +93,9 @@ describe('Avro serde over the real schema registry', () => {
     ['an unknown schema id', Buffer.from([0, 0x7f, 0xff, 0xff, 0xf0, 2, 0x41]), 'AVRO_UNKNOWN_SCHEMA'],
   ])('classifies %s as a permanent error', async (_name, bytes, code) => {
     const decode = createAvroSerde({ registryUrl: getInfra().registryUrl }).decoderFor(telemetryAvroSchema);
-    const error = await decode(bytes).catch((caught: unknown) => caught);
+    const error = await Promise.resolve()
+      .then(() => decode(bytes))
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code, retriable: false });
   });

@@ -1,6 +1,6 @@
 import type { VehicleEvent } from '@fleet/contracts';
-import { type FieldSpec, fieldSet } from './field-set';
-import { escapeTag, type LineResult, reject, stringValue } from './line-protocol';
+import { compileFieldSet, type FieldSpec } from './field-set';
+import { escapeTag, flattened, type LineResult, reject, stringValue } from './line-protocol';
 
 export const EVENTS_MEASUREMENT = 'events';
 
@@ -24,6 +24,8 @@ const EVENT_FIELDS: readonly FieldSpec<FloatKey | StringKey, 'float' | 'string'>
 function formatStringField(_spec: unknown, value: unknown): string {
   return stringValue(String(value));
 }
+
+const eventFields = compileFieldSet(EVENT_FIELDS, formatStringField);
 
 /** 32-bit FNV-1a: small, stable across processes and releases. */
 function fnv1a(text: string): number {
@@ -52,10 +54,10 @@ export function eventLine(event: VehicleEvent): LineResult {
   if (typeof event.vehicleId !== 'string' || event.vehicleId === '') return reject('INVALID', 'vehicleId is empty');
   if (typeof event.type !== 'string' || (event.type as string) === '') return reject('INVALID', 'type is empty');
   if (!Number.isSafeInteger(event.ts)) return reject('INVALID', `ts is not an integer epoch-ms value: ${event.ts}`);
-  const result = fieldSet(EVENT_FIELDS, event, formatStringField);
+  const result = eventFields(event);
   if (!result.ok) return result;
   return {
     ok: true,
-    line: `${EVENTS_MEASUREMENT},type=${escapeTag(event.type)},vehicle_id=${escapeTag(event.vehicleId)} ${result.fields} ${eventTimeNs(event)}`,
+    line: flattened(`${EVENTS_MEASUREMENT},type=${escapeTag(event.type)},vehicle_id=${escapeTag(event.vehicleId)} ${result.fields} ${eventTimeNs(event)}`),
   };
 }

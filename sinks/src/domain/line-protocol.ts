@@ -35,6 +35,19 @@ export function boolValue(value: boolean): string {
   return value ? 'T' : 'F';
 }
 
+/**
+ * A line built by concatenation is a tree of fragments (~900 bytes of string objects for a
+ * 250-character line) until something reads it whole. Flattening it right after building leaves
+ * one flat string: less memory held while the line waits for its write, and joining a write's
+ * lines ~3x faster. Number() makes V8 flatten its argument.
+ */
+export function flattened(line: string): string {
+  // Stored, not discarded: the optimizing compiler drops an unused Number() and the flattening with it.
+  notANumber = Number(line);
+  return line;
+}
+let notANumber = 0;
+
 /** A field that could not be written, and why (the record goes to the sink DLQ). */
 export interface LineRejection {
   ok: false;

@@ -1,6 +1,6 @@
 import { OPTIONAL_NUMERIC_FIELDS, type TelemetryReading } from '@fleet/contracts';
-import { type FieldSpec, fieldSet } from './field-set';
-import { boolValue, escapeTag, type LineResult, reject, stringValue } from './line-protocol';
+import { compileFieldSet, type FieldSpec } from './field-set';
+import { boolValue, escapeTag, flattened, type LineResult, reject, stringValue } from './line-protocol';
 
 export const TELEMETRY_MEASUREMENT = 'telemetry';
 
@@ -32,6 +32,9 @@ function formatTelemetryField(spec: TelemetryField, value: unknown): string | un
   return stringValue(value.join(','));
 }
 
+const telemetryFields = compileFieldSet(TELEMETRY_FIELDS, formatTelemetryField);
+const LINE_PREFIX = `${TELEMETRY_MEASUREMENT},vehicle_id=`;
+
 /**
  * A reading as one line of the `telemetry` measurement: tag `vehicle_id`, time = device time in
  * ms (so a replay rewrites the same point). Non-finite numbers are rejected here, before InfluxDB
@@ -42,7 +45,7 @@ export function telemetryLine(reading: TelemetryReading): LineResult {
     return reject('INVALID', 'vehicleId is empty');
   }
   if (!Number.isSafeInteger(reading.ts)) return reject('INVALID', `ts is not an integer epoch-ms value: ${reading.ts}`);
-  const result = fieldSet(TELEMETRY_FIELDS, reading, formatTelemetryField);
+  const result = telemetryFields(reading);
   if (!result.ok) return result;
-  return { ok: true, line: `${TELEMETRY_MEASUREMENT},vehicle_id=${escapeTag(reading.vehicleId)} ${result.fields} ${reading.ts}` };
+  return { ok: true, line: flattened(`${LINE_PREFIX}${escapeTag(reading.vehicleId)} ${result.fields} ${reading.ts}`) };
 }

@@ -19,22 +19,35 @@ function describe(error: unknown): string {
   return typeof code === 'string' ? `${code}: ${errorMessage(error)}` : errorMessage(error);
 }
 
+/** A batch whose lines the write batcher admitted. */
+export interface AdmittedBatch {
+  /**
+   * Settles once every record of the batch is in InfluxDB or in the sink DLQ (then its offsets may
+   * be committed); rejects with RetryAbortedError when the partition was revoked or the sink is
+   * stopping, or with a permanent error (e.g. the DLQ refused the records).
+   */
+  durable: Promise<void>;
+}
+
 /**
  * The per-partition batch handler: decode → line → write (coalesced with other partitions) →
- * dead-letter what cannot be stored. It returns only when every record of the batch is either in
- * InfluxDB or in the sink DLQ, so the consumer may then commit the batch's offsets.
+ * dead-letter what cannot be stored. It returns as soon as the batch's lines are admitted to the
+ * batcher (waiting while too many are pending), so the consumer fetches on while they are written.
  */
-export function createSinkHandler<V>(options: SinkHandlerOptions<V>): (batch: PartitionBatch) => Promise<void> {
+export function createSinkHandler<V>(options: SinkHandlerOptions<V>): (batch: PartitionBatch) => Promise<AdmittedBatch> {
   const { decode, toLine, batcher, dlq } = options;
   const chunkSize = options.chunkSize ?? 1000;
 
-  async function decodeOne(value: Buffer, batch: PartitionBatch): Promise<V> {
+  /**
+   * The slow path (first record of a schema id, or an error): a registry outage is waited out (with
+   * heartbeats), not dead-lettered.
+   */
+  async function decodeSlow(pending: Promise<V>, value: Buffer, batch: PartitionBatch): Promise<V> {
     try {
-      return await decode(value);
+      return await pending;
     } catch (error) {
       if (!isRetriable(error)) throw error;
-      // The registry is unreachable: wait for it (with heartbeats) rather than dead-letter.
-      return retryTransient(() => decode(value), { shouldContinue: batch.isActive, whileWaiting: batch.heartbeat });
+      return retryTransient(async () => decode(value), { shouldContinue: batch.isActive, whileWaiting: batch.heartbeat });
     }
   }
 
@@ -48,7 +61,9 @@ export function createSinkHandler<V>(options: SinkHandlerOptions<V>): (batch: Pa
       }
       let value: V;
       try {
-        value = await decodeOne(message.value, batch);
+        // Synchronous once the schema id is known; a promise only while its schema is fetched.
+        const decoded = decode(message.value);
+        value = decoded instanceof Promise ? await decodeSlow(decoded, message.value, batch) : decoded;
       } catch (error) {
         if (isRetriable(error)) throw error;
         letters.push({ message, reason: SINK_DLQ_REASONS.undecodable, error: describe(error) });
@@ -61,15 +76,8 @@ export function createSinkHandler<V>(options: SinkHandlerOptions<V>): (batch: Pa
     return entries;
   }
 
-  return async (batch) => {
-    const letters: DeadLetter[] = [];
-    // A fetched batch can hold tens of thousands of records: hand them to the batcher chunk by
-    // chunk so the first writes run while the rest is still being decoded.
-    const writes: Promise<RejectedEntry<KafkaMessage>[]>[] = [];
-    for (let start = 0; start < batch.messages.length; start += chunkSize) {
-      const entries = await toEntries(batch.messages.slice(start, start + chunkSize), batch, letters);
-      writes.push(batcher.submit(entries, batch));
-    }
+  /** Waits for the batch's writes, then dead-letters what InfluxDB refused and what never became a line. */
+  async function complete(writes: Promise<RejectedEntry<KafkaMessage>[]>[], letters: DeadLetter[], batch: PartitionBatch): Promise<void> {
     const settled = await Promise.allSettled(writes);
     for (const result of settled) if (result.status === 'rejected') throw result.reason;
     for (const result of settled) {
@@ -82,5 +90,17 @@ export function createSinkHandler<V>(options: SinkHandlerOptions<V>): (batch: Pa
       await dlq.publish({ topic: batch.topic, partition: batch.partition }, letters, batch);
       options.onDeadLetters?.(letters);
     }
+  }
+
+  return async (batch) => {
+    const letters: DeadLetter[] = [];
+    // A fetched batch can hold tens of thousands of records: hand them to the batcher chunk by
+    // chunk so the first writes run while the rest is still being decoded.
+    const writes: Promise<RejectedEntry<KafkaMessage>[]>[] = [];
+    for (let start = 0; start < batch.messages.length; start += chunkSize) {
+      const entries = await toEntries(batch.messages.slice(start, start + chunkSize), batch, letters);
+      writes.push((await batcher.submit(entries, batch)).durable);
+    }
+    return { durable: complete(writes, letters, batch) };
   };
 }

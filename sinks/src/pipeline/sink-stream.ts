@@ -5,6 +5,7 @@ import { createInfluxWriter, type InfluxTarget, type LineWriter, type WritePreci
 import type { SinksConfig, StreamConfig } from '../config';
 import type { LineResult } from '../domain/line-protocol';
 import type { SinkMetrics } from '../metrics';
+import { createPipelinedCommits } from './pipelined-commits';
 import { createSinkHandler } from './sink-handler';
 import { type BatcherStats, createWriteBatcher } from './write-batcher';
 
@@ -26,7 +27,7 @@ export interface SinkStreamOptions<V> {
 
 export interface SinkStream {
   consumer: BatchConsumer;
-  stats: () => BatcherStats & { deadLetters: number; pointsWritten: number };
+  stats: () => BatcherStats & { deadLetters: number; pointsWritten: number; uncommittedBatches: number };
   /** True once joined and while the last InfluxDB write did not fail transiently. */
   isReady: () => boolean;
   isInfluxAvailable: () => boolean;
@@ -83,7 +84,18 @@ export async function startSinkStream<V>(options: SinkStreamOptions<V>): Promise
     },
   });
 
-  const consumer = await startBatchConsumer({
+  let consumer: BatchConsumer | undefined;
+  const pipeline = createPipelinedCommits({
+    handle,
+    commit: (offsets) => consumer?.commit(offsets) ?? Promise.resolve(false),
+    log,
+    onChange: () => {
+      metrics.pendingLines.set({ measurement }, batcher.stats().pending);
+      metrics.uncommittedBatches.set({ measurement }, pipeline.uncommitted());
+    },
+  });
+
+  consumer = await startBatchConsumer({
     kafka: options.kafka,
     groupId: options.stream.groupId,
     topics: [options.stream.topic],
@@ -91,19 +103,23 @@ export async function startSinkStream<V>(options: SinkStreamOptions<V>): Promise
     consumerConfig: { maxBytesPerPartition: config.kafka.maxBytesPerPartition },
     // Partitions handled together share InfluxDB writes.
     partitionsConsumedConcurrently: config.kafka.partitionsConcurrency,
-    handle: async (batch) => {
-      await handle(batch);
-      metrics.pendingLines.set({ measurement }, batcher.stats().pending);
-    },
+    // A batch's handle returns once its lines are admitted, so InfluxDB writes one fetch while the
+    // next is fetched and decoded; its offsets are committed once it is durable (in order).
+    commit: 'by-caller',
+    handle: pipeline.handle,
+    onGroupJoin: pipeline.onGroupJoin,
   });
+  const running = consumer;
 
   return {
-    consumer,
-    stats: () => ({ ...batcher.stats(), deadLetters, pointsWritten }),
-    isReady: () => consumer.isReady() && influxAvailable,
+    consumer: running,
+    stats: () => ({ ...batcher.stats(), deadLetters, pointsWritten, uncommittedBatches: pipeline.uncommitted() }),
+    isReady: () => running.isReady() && influxAvailable,
     isInfluxAvailable: () => influxAvailable,
     stop: async () => {
-      await consumer.stop();
+      // Still a group member while the last admitted batches become durable and are committed.
+      await pipeline.finish(running.drain);
+      await running.stop();
       batcher.close();
     },
   };

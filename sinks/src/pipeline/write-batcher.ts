@@ -45,13 +45,22 @@ export interface BatcherStats {
   writesInFlight: number;
 }
 
+/** Entries the batcher queued; their lines count as pending until `durable` settles. */
+export interface Admitted<T> {
+  /**
+   * Resolves, once every entry is durable, with those InfluxDB rejected permanently. Rejects with
+   * RetryAbortedError when the submitter lost its partition or the batcher closed while InfluxDB
+   * was unavailable.
+   */
+  durable: Promise<RejectedEntry<T>[]>;
+}
+
 export interface WriteBatcher<T> {
   /**
-   * Writes the entries (combined with other submitters' into batches of `batchSize`) and resolves,
-   * once all are durable, with those InfluxDB rejected permanently. Rejects with RetryAbortedError
-   * when the submitter lost its partition or the batcher closed while InfluxDB was unavailable.
+   * Queues the entries (combined with other submitters' into writes of `batchSize`) and resolves
+   * once all are admitted: it waits while the pending lines would exceed `maxPending`.
    */
-  submit(entries: readonly WriteEntry<T>[], context: SubmitContext): Promise<RejectedEntry<T>[]>;
+  submit(entries: readonly WriteEntry<T>[], context: SubmitContext): Promise<Admitted<T>>;
   stats(): BatcherStats;
   close(): void;
 }
@@ -202,7 +211,7 @@ export function createWriteBatcher<T>(options: WriteBatcherOptions): WriteBatche
 
   return {
     async submit(entries, context) {
-      if (entries.length === 0) return [];
+      if (entries.length === 0) return { durable: Promise.resolve([]) };
       let resolve!: (rejected: RejectedEntry<T>[]) => void;
       let reject!: (error: unknown) => void;
       const done = new Promise<RejectedEntry<T>[]>((res, rej) => {
@@ -225,7 +234,7 @@ export function createWriteBatcher<T>(options: WriteBatcherOptions): WriteBatche
         for (const entry of slice) queue.push({ line: entry.line, source: entry.source, submission });
         pump();
       }
-      return done;
+      return { durable: done };
     },
     stats: () => ({ pending, maxPendingSeen, writesInFlight: inFlight }),
     close() {

@@ -1,7 +1,7 @@
 import { RetryAbortedError } from '@fleet/runtime';
 import { describe, expect, it } from 'vitest';
 import { InfluxWriteError, type LineWriter } from '../../src/adapters/influx-writer';
-import { createWriteBatcher, type SubmitContext, type WriteBatcherOptions } from '../../src/pipeline/write-batcher';
+import { createWriteBatcher, type SubmitContext, type WriteBatcher, type WriteBatcherOptions, type WriteEntry } from '../../src/pipeline/write-batcher';
 
 const active: SubmitContext = { heartbeat: async () => undefined, isActive: () => true };
 
@@ -34,6 +34,11 @@ function options(writer: LineWriter, overrides: Partial<WriteBatcherOptions> = {
   };
 }
 
+/** Submits and waits until the entries are durable (what a handler's background completion does). */
+async function untilDurable<T>(batcher: WriteBatcher<T>, batch: readonly WriteEntry<T>[], context = active) {
+  return (await batcher.submit(batch, context)).durable;
+}
+
 const unavailable = (retryAfterMs?: number) =>
   new InfluxWriteError('INFLUX_UNAVAILABLE', 'down', { retriable: true, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
 
@@ -41,7 +46,7 @@ describe('write batcher', () => {
   it('combines concurrent submissions into one write and resolves each when it is durable', async () => {
     const { writer, calls } = recordingWriter();
     const batcher = createWriteBatcher<string>(options(writer));
-    const [a, b] = await Promise.all([batcher.submit(entries('a', 30), active), batcher.submit(entries('b', 40), active)]);
+    const [a, b] = await Promise.all([untilDurable(batcher, entries('a', 30)), untilDurable(batcher, entries('b', 40))]);
     expect(a).toEqual([]);
     expect(b).toEqual([]);
     expect(calls).toHaveLength(1);
@@ -52,14 +57,36 @@ describe('write batcher', () => {
   it('splits large submissions into writes of at most batchSize', async () => {
     const { writer, calls } = recordingWriter();
     const batcher = createWriteBatcher<string>(options(writer, { concurrency: 2 }));
-    await batcher.submit(entries('a', 250), active);
+    await untilDurable(batcher, entries('a', 250));
     expect(calls.map((call) => call.lines.length)).toEqual([100, 100, 50]);
   });
 
   it('bounds memory: pending lines never exceed maxPending, submitters wait instead', async () => {
     const { writer } = recordingWriter(() => new Promise((resolve) => setTimeout(resolve, 5)));
     const batcher = createWriteBatcher<string>(options(writer, { maxPending: 200 }));
-    await Promise.all(Array.from({ length: 10 }, (_, i) => batcher.submit(entries(`s${i}-`, 150), active)));
+    await Promise.all(Array.from({ length: 10 }, (_, i) => untilDurable(batcher, entries(`s${i}-`, 150))));
+    expect(batcher.stats().maxPendingSeen).toBeLessThanOrEqual(200);
+  });
+
+  it('admits without waiting for durability, and holds submitters back only above maxPending', async () => {
+    let release!: () => void;
+    const blocked = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { writer } = recordingWriter(() => blocked);
+    const batcher = createWriteBatcher<string>(options(writer, { maxPending: 200 }));
+    const first = await batcher.submit(entries('a', 150), active);
+    expect(batcher.stats().pending).toBe(150);
+    let secondAdmitted = false;
+    const second = batcher.submit(entries('b', 100), active).then((admitted) => {
+      secondAdmitted = true;
+      return admitted;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(secondAdmitted).toBe(false);
+    release();
+    await expect(first.durable).resolves.toEqual([]);
+    await expect((await second).durable).resolves.toEqual([]);
     expect(batcher.stats().maxPendingSeen).toBeLessThanOrEqual(200);
   });
 
@@ -69,7 +96,7 @@ describe('write batcher', () => {
     });
     const retries: number[] = [];
     const batcher = createWriteBatcher<string>(options(writer, { onRetry: (_e, _a, delayMs) => retries.push(delayMs) }));
-    await batcher.submit(entries('a', 10), active);
+    await untilDurable(batcher, entries('a', 10));
     expect(retries).toEqual([300]);
     expect(calls).toHaveLength(2);
     expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(295);
@@ -81,7 +108,7 @@ describe('write batcher', () => {
     });
     const written: number[] = [];
     const batcher = createWriteBatcher<string>(options(writer, { onWritten: (n) => written.push(n) }));
-    const rejected = await batcher.submit(entries('a', 8), active);
+    const rejected = await untilDurable(batcher, entries('a', 8));
     expect(rejected.map((r) => r.source)).toEqual(['a3']);
     expect(written).toEqual([7]);
   });
@@ -93,7 +120,7 @@ describe('write batcher', () => {
     let owned = true;
     const heartbeats: number[] = [];
     const batcher = createWriteBatcher<string>(options(writer));
-    const done = batcher.submit(entries('a', 5), { heartbeat: async () => void heartbeats.push(1), isActive: () => owned });
+    const done = untilDurable(batcher, entries('a', 5), { heartbeat: async () => void heartbeats.push(1), isActive: () => owned });
     setTimeout(() => {
       owned = false;
     }, 100);
@@ -105,7 +132,7 @@ describe('write batcher', () => {
     const { writer, calls } = recordingWriter();
     const batcher = createWriteBatcher<string>(options(writer, { maxWaitMs: 5_000, idleMs: 10 }));
     const started = performance.now();
-    await batcher.submit(entries('a', 3), active);
+    await untilDurable(batcher, entries('a', 3));
     expect(calls[0]!.at - started).toBeLessThan(1_000);
   });
 });

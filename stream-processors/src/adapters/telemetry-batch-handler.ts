@@ -88,16 +88,24 @@ export function createTelemetryBatchHandler(deps: TelemetryBatchHandlerDeps) {
       deps.log.warn({ err: error, attempt, delayMs, partition: batch.partition }, 'transient failure; retrying'),
   });
 
-  /** Permanent failures become the AppError to dead-letter; transient ones (registry down) are retried. */
-  async function decode(value: Buffer, batch: PartitionBatch): Promise<TelemetryReading | AppError> {
+  /**
+   * Permanent failures become the AppError to dead-letter; transient ones (registry down) are
+   * retried. Synchronous in the common case (schema id already known): no promise per record.
+   */
+  function decode(value: Buffer, batch: PartitionBatch): TelemetryReading | AppError | Promise<TelemetryReading | AppError> {
+    let decoded: TelemetryReading | Promise<TelemetryReading>;
     try {
-      // The common case (schema id already resolved) without a retry wrapper or closure per record.
-      return await deps.decode(value);
+      decoded = deps.decode(value);
     } catch (error) {
-      if (!isRetriable(error)) return asPoison(error);
+      return isRetriable(error) ? decodeWithRetries(value, batch) : asPoison(error);
     }
+    if (!(decoded instanceof Promise)) return decoded;
+    return decoded.catch((error: unknown) => (isRetriable(error) ? decodeWithRetries(value, batch) : asPoison(error)));
+  }
+
+  async function decodeWithRetries(value: Buffer, batch: PartitionBatch): Promise<TelemetryReading | AppError> {
     try {
-      return await retryTransient(() => deps.decode(value), retryOptions(batch));
+      return await retryTransient(async () => deps.decode(value), retryOptions(batch));
     } catch (error) {
       if (error instanceof RetryAbortedError) throw error;
       return asPoison(error);
@@ -116,10 +124,9 @@ export function createTelemetryBatchHandler(deps: TelemetryBatchHandlerDeps) {
 
     const outcomes = { processed: 0, late: 0, duplicate: 0, 'dead-lettered': 0 };
     for (const message of batch.messages) {
-      const reading =
-        message.value === null
-          ? new AppError('EMPTY_VALUE', 'record has no value', { retriable: false })
-          : await decode(message.value, batch);
+      const decoded =
+        message.value === null ? new AppError('EMPTY_VALUE', 'record has no value', { retriable: false }) : decode(message.value, batch);
+      const reading = decoded instanceof Promise ? await decoded : decoded;
       if (reading instanceof AppError) {
         deadLetters.push(deadLetter(message, batch, reading));
         outcomes['dead-lettered']++;
