@@ -68,7 +68,8 @@ export async function startProcessorApp(deps: ProcessorAppDeps): Promise<Process
   }
 
   const producer = createProducer(kafka);
-  await producer.connect();
+  const stateProducer = createProducer(kafka);
+  await Promise.all([producer.connect(), stateProducer.connect()]);
   // The registry may be down while we start (a transient failure like any other): wait for it
   // rather than exit, as the bridge does.
   const encodeEvent = await retryTransient(() => deps.serde.encoderFor<VehicleEvent>(valueSubject(topics.events), eventAvroSchema), {
@@ -101,6 +102,7 @@ export async function startProcessorApp(deps: ProcessorAppDeps): Promise<Process
     kafka,
     serde: deps.serde,
     producer,
+    stateProducer,
     encodeEvent,
     registry,
     states,
@@ -140,7 +142,7 @@ export async function startProcessorApp(deps: ProcessorAppDeps): Promise<Process
       await checkpoints.flushAll().catch((error: unknown) => log.warn({ err: error }, 'final state checkpoint failed; the next owner replays'));
       await consumer.stop();
       await Promise.all([states.stop(), registry.stop()]);
-      await producer.disconnect();
+      await Promise.all([producer.disconnect(), stateProducer.disconnect()]);
     },
   };
 }

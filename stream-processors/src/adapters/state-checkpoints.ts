@@ -97,7 +97,9 @@ export function createStateCheckpoints<S>(deps: StateCheckpointsDeps<S>): StateC
     },
     async flushDue() {
       const partitions = [...pending].filter(([, checkpoint]) => due(checkpoint) && checkpoint.context.isActive()).map(([partition]) => partition);
-      await Promise.all(partitions.map(serially));
+      // One after another: serialising thousands of states is CPU work that would otherwise hold
+      // the event loop (and the batches waiting on it) for all partitions at once.
+      for (const partition of partitions) await serially(partition);
     },
     async flushAll() {
       await Promise.all([...pending.keys()].map(serially));

@@ -16,6 +16,11 @@ export interface TelemetryHandlingDeps {
   kafka: Kafka;
   serde: AvroSerde;
   producer: Producer;
+  /**
+   * Writes the checkpoints. A producer of its own keeps an event from queueing behind a checkpoint
+   * of thousands of states (one request in flight per producer); defaults to `producer`.
+   */
+  stateProducer?: Producer;
   encodeEvent: AvroEncoder<VehicleEvent>;
   registry: RegistryTables;
   states: VehicleStateStore<VehicleState>;
@@ -43,7 +48,7 @@ export function createTelemetryHandling(deps: TelemetryHandlingDeps): {
   const checkpoints = createStateCheckpoints<VehicleState>({
     states: deps.states,
     stateTopic: config.topics.state,
-    send,
+    send: deps.stateProducer ? createAckedSender(deps.stateProducer, log) : send,
     commit: deps.commit,
     intervalMs: config.stateFlushMs,
     log,
