@@ -118,6 +118,9 @@ export async function startProcessorApp(deps: ProcessorAppDeps): Promise<Process
     log,
     metrics: deps.metrics,
     consumerConfig: telemetryConsumerConfig(config.sessionTimeoutMs),
+    // A batch that wrote an event waits for Kafka's acknowledgement; the other partitions of the
+    // fetch need not wait behind it (partitions share no vehicle, so no state).
+    partitionsConsumedConcurrently: 3,
     commit: 'by-caller',
     handle,
     onGroupJoin: () => {
