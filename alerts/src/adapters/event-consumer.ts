@@ -46,7 +46,7 @@ export function startEventConsumer(options: EventConsumerOptions): Promise<Batch
         if (message.value === null) continue;
         const value = message.value;
         try {
-          const event = await retryTransient(() => decode(value), retry);
+          const event = await retryTransient(async () => decode(value), retry);
           if (!isEventType(event.type)) {
             throw new AppError('UNKNOWN_EVENT_TYPE', `unknown event type "${event.type}"`, { retriable: false });
           }

@@ -95,6 +95,9 @@ export function createStateCheckpoints<S>(deps: StateCheckpointsDeps<S>): StateC
       pending.set(partition, checkpoint);
       if (due(checkpoint)) await serially(partition);
     },
+    // A timer checkpoint that races a rebalance may still write its states after the partition
+    // moved, with its offset commit refused: harmless, since the new owner's replay skips readings
+    // older than a vehicle's state and the replay guard drops events already written.
     async flushDue() {
       const partitions = [...pending].filter(([, checkpoint]) => due(checkpoint) && checkpoint.context.isActive()).map(([partition]) => partition);
       // One after another: serialising thousands of states is CPU work that would otherwise hold
