@@ -13,9 +13,12 @@ export interface HandledBatch<S> {
 }
 
 export interface StateCheckpoints<S> {
-  /** Takes a handled batch's outputs; writes the partition's checkpoint when one is due. */
+  /**
+   * Takes a handled batch's outputs. With an interval of 0 it writes the checkpoint before
+   * returning; otherwise flushDue() does, off the batch's path.
+   */
   record(batch: HandledBatch<S>): Promise<void>;
-  /** Writes every checkpoint older than the interval (partitions that went quiet). */
+  /** Writes every checkpoint older than the interval (called on a timer). */
   flushDue(): Promise<void>;
   /** Writes every pending checkpoint (graceful stop, after the consumer drained). */
   flushAll(): Promise<void>;
@@ -93,7 +96,9 @@ export function createStateCheckpoints<S>(deps: StateCheckpointsDeps<S>): StateC
       for (const [vehicleId, state] of batch.changed) checkpoint.changed.set(vehicleId, state);
       checkpoint.eventsMark = batch.eventsMark ?? checkpoint.eventsMark;
       pending.set(partition, checkpoint);
-      if (due(checkpoint)) await serially(partition);
+      // A batch never waits for a checkpoint (a write of hundreds of states and an offset commit):
+      // it would hold the whole fetch, and the events of every partition in it.
+      if (deps.intervalMs === 0) await serially(partition);
     },
     // A timer checkpoint that races a rebalance may still write its states after the partition
     // moved, with its offset commit refused: harmless, since the new owner's replay skips readings

@@ -69,7 +69,10 @@ describe('state checkpoints', () => {
     expect(h.sent).toEqual([]);
 
     h.advance(600);
-    const writing = h.checkpoints.record({ context: h.context(0), lastOffset: '29', changed: new Map([['c', 3]]), eventsMark: 5n });
+    await h.checkpoints.record({ context: h.context(0), lastOffset: '29', changed: new Map([['c', 3]]), eventsMark: 5n });
+    // Due now, but written by the timer's flushDue, never on the batch's path.
+    expect(h.sent).toEqual([]);
+    const writing = h.checkpoints.flushDue();
     await h.settle();
     expect(h.sent).toEqual([['a=2', 'b=1', 'c=3', '#mark/0=5']]);
     expect(h.commits).toEqual([]);
