@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../src/app-error';
 import { retryTransient } from '../src/backoff';
-import { type BatchConsumer, type PartitionBatch, startBatchConsumer } from '../src/batch-consumer';
+import { type BatchConsumer, type BatchConsumerOptions, type PartitionBatch, startBatchConsumer } from '../src/batch-consumer';
 import { createKafka, createProducer, ensureTopics } from '../src/kafka';
 import { silentLogger } from '../src/logger';
 
@@ -31,6 +31,22 @@ async function committedOffset(groupId: string, topic: string): Promise<string |
   const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
   await admin.disconnect();
   return offsets?.partitions[0]?.offset;
+}
+
+/** A consumer that records every value it handles, in order. */
+async function startCollector(topic: string, groupId: string, options: Partial<BatchConsumerOptions> = {}) {
+  const values: string[] = [];
+  const consumer = await startBatchConsumer({
+    kafka,
+    groupId,
+    topics: [topic],
+    log: silentLogger(),
+    handle: async (batch) => {
+      values.push(...batch.messages.map((message) => String(message.value)));
+    },
+    ...options,
+  });
+  return { consumer, values };
 }
 
 const running: BatchConsumer[] = [];
@@ -86,16 +102,7 @@ describe('startBatchConsumer against real Kafka', () => {
     await first.stop();
     expect(['-1', '0']).toContain(await committedOffset(groupId, topic));
 
-    const seen: string[] = [];
-    const second = await startBatchConsumer({
-      kafka,
-      groupId,
-      topics: [topic],
-      log: silentLogger(),
-      handle: async (batch) => {
-        seen.push(...batch.messages.map((message) => String(message.value)));
-      },
-    });
+    const { consumer: second, values: seen } = await startCollector(topic, groupId);
     running.push(second);
     await waitFor(() => seen.length === 2, { timeoutMs: 30_000 });
     expect(seen).toEqual(['x', 'y']);
@@ -104,17 +111,7 @@ describe('startBatchConsumer against real Kafka', () => {
   it("in 'by-caller' mode commits only what the caller commits, and the next consumer replays the rest", async () => {
     const topic = await createTopicWith(['a', 'b', 'c']);
     const groupId = uniqueName('group');
-    const handled: string[] = [];
-    const first = await startBatchConsumer({
-      kafka,
-      groupId,
-      topics: [topic],
-      log: silentLogger(),
-      commit: 'by-caller',
-      handle: async (batch) => {
-        handled.push(...batch.messages.map((message) => String(message.value)));
-      },
-    });
+    const { consumer: first, values: handled } = await startCollector(topic, groupId, { commit: 'by-caller' });
     await waitFor(() => handled.length === 3, { timeoutMs: 30_000 });
     // Handled is not durable in this mode: nothing is committed until the caller says so.
     expect(['-1', '0']).toContain(await committedOffset(groupId, topic));
@@ -123,17 +120,7 @@ describe('startBatchConsumer against real Kafka', () => {
     await first.stop();
     expect(await committedOffset(groupId, topic)).toBe('1');
 
-    const replayed: string[] = [];
-    const second = await startBatchConsumer({
-      kafka,
-      groupId,
-      topics: [topic],
-      log: silentLogger(),
-      commit: 'by-caller',
-      handle: async (batch) => {
-        replayed.push(...batch.messages.map((message) => String(message.value)));
-      },
-    });
+    const { consumer: second, values: replayed } = await startCollector(topic, groupId, { commit: 'by-caller' });
     running.push(second);
     await waitFor(() => replayed.length === 2, { timeoutMs: 30_000 });
     expect(replayed).toEqual(['b', 'c']);

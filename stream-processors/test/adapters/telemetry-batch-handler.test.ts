@@ -80,17 +80,23 @@ async function batchOf(
   return { topic: pipeline.topics.telemetry, partition: PARTITION, messages, heartbeat: async () => {}, isActive };
 }
 
+/** Fresh topics (the changelog with 3 partitions, so PARTITION exists there too) and a producer. */
+async function startPipeline(name: string): Promise<{ pipeline: PipelineTopics; producer: Producer }> {
+  const pipeline = await createPipelineTopics(name);
+  closers.push(() => pipeline.close());
+  const admin = pipeline.kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, [{ topic: pipeline.topics.state, numPartitions: 3, compacted: true }]);
+  await admin.disconnect();
+  const producer = createProducer(pipeline.kafka);
+  await producer.connect();
+  closers.push(() => producer.disconnect());
+  return { pipeline, producer };
+}
+
 describe('telemetry batch handler against real Kafka', () => {
   it('a crash after the events were written but before the changelog: the next owner writes no event twice', async () => {
-    const pipeline = await createPipelineTopics('replay-guard');
-    closers.push(() => pipeline.close());
-    const admin = pipeline.kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, [{ topic: pipeline.topics.state, numPartitions: 3, compacted: true }]);
-    await admin.disconnect();
-    const producer = createProducer(pipeline.kafka);
-    await producer.connect();
-    closers.push(() => producer.disconnect());
+    const { pipeline, producer } = await startPipeline('replay-guard');
 
     // 140 km/h against the 120 default from t=1 s: OVERSPEED confirmed at t=6 s, for two vehicles.
     const speeding = (vehicleId: string, seconds: number[]) => seconds.map((s) => reading(vehicleId, T0 + s * 1000, s === 0 ? 100 : 140, calm));
@@ -135,15 +141,7 @@ describe('telemetry batch handler against real Kafka', () => {
   });
 
   it('between checkpoints nothing is committed; a crash replays from the last checkpoint and writes no event twice', async () => {
-    const pipeline = await createPipelineTopics('checkpoints');
-    closers.push(() => pipeline.close());
-    const admin = pipeline.kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, [{ topic: pipeline.topics.state, numPartitions: 3, compacted: true }]);
-    await admin.disconnect();
-    const producer = createProducer(pipeline.kafka);
-    await producer.connect();
-    closers.push(() => producer.disconnect());
+    const { pipeline, producer } = await startPipeline('checkpoints');
     const speeding = (seconds: number[]) =>
       seconds.flatMap((s) => ['van-1', 'van-2'].map((vehicleId) => reading(vehicleId, T0 + s * 1000, s === 0 ? 100 : 140, calm)));
 
