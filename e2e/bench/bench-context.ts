@@ -10,7 +10,7 @@ import type { BenchOptions } from './bench-options';
 import { type EventObserver, startEventObserver } from './event-observer';
 import { dropSeries } from './influx-probe';
 import { createKafkaProbe, type KafkaProbe } from './kafka-probe';
-import { type ProcessTarget, ProcessSampler } from './process-sampler';
+import { type ProcessTarget, ProcessSampler } from '@fleet/testkit/bench';
 import { type SimClient, startSimWorker } from './sim-client';
 import type { PublishedRow } from './sim-protocol';
 

@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import type { BenchContext } from './bench-context';
 import { drain, lags, sleep } from './drain';
 import type { LatencyFigures } from './latency-histogram';
-import { machineCpuMeter } from './machine-cpu';
+import { machineCpuMeter } from '@fleet/testkit/bench';
 import { readCounters, stageRates } from './pipeline-counters';
 import type { SimSpec } from './sim-protocol';
 

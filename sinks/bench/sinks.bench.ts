@@ -9,9 +9,11 @@
  * batch size, medians reported (the machine is shared: single runs are noisy); ~3 minutes in all.
  */
 import { type TelemetryReading, telemetryAvroSchema, valueSubject } from '@fleet/contracts';
-import { infraEndpoints, serviceEnv } from '@fleet/infra';
+import { infraEndpoints, infraStatus, serviceEnv } from '@fleet/infra';
+import { machineCpuMeter, ProcessSampler, type ProcessUsage, processCpuSeconds } from '@fleet/testkit/bench';
 import { createAvroSerde, createKafka, createProducer, ensureTopics, Registry, silentLogger } from '@fleet/runtime';
 import { Point } from '@influxdata/influxdb-client';
+import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp } from '../src/app';
 import { loadSinksConfig } from '../src/config';
@@ -19,7 +21,7 @@ import { TELEMETRY_FIELDS, telemetryLine } from '../src/domain/telemetry-line';
 
 const N = Number(process.env.BENCH_READINGS ?? 100_000);
 const REPS = Number(process.env.BENCH_REPS ?? 3);
-const BATCH_SIZES = [500, 1000, 5000];
+const BATCH_SIZES = (process.env.BENCH_BATCH_SIZES ?? '500,1000,5000').split(',').map(Number);
 const WRITE_CONCURRENCY = Number(process.env.BENCH_WRITE_CONCURRENCY ?? 2);
 const VEHICLES = 1000;
 const infra = infraEndpoints();
@@ -78,7 +80,57 @@ function lineBuildingBench(): void {
   console.log(`line building: own ${fmt(own)} lines/s, client Point ${fmt(viaPoint)} lines/s (${(own / viaPoint).toFixed(1)}x)  [${bytes > 0 ? 'ok' : ''}]`);
 }
 
-async function baseline(batchSize: number, rep: number): Promise<number> {
+interface RunFigures {
+  rate: number;
+  /** CPU µs per point of InfluxDB, the Kafka broker and this process (the raw client, or the sink). */
+  influxUs: number | null;
+  kafkaUs: number | null;
+  ownUs: number | null;
+  /** Whole machine, percent of all cores. */
+  busyPercent: number | null;
+}
+
+let sampler: ProcessSampler | undefined;
+let influxPid = 0;
+
+/**
+ * Waits until InfluxDB is idle (under 10 % of a core for half a second, at most 60 s): the
+ * snapshots and compactions after a run would otherwise bill their CPU to the next one.
+ */
+async function settleInflux(): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let before = processCpuSeconds(influxPid);
+  while (before !== null && Date.now() < deadline) {
+    await sleep(500);
+    const now = processCpuSeconds(influxPid);
+    if (now === null || now - before < 0.05) return;
+    before = now;
+  }
+}
+
+/** CPU of InfluxDB, Kafka and this process from now until `finish`. */
+function watchCpu(): { finish(points: number, seconds: number): RunFigures } {
+  sampler?.beginPhase();
+  const machine = machineCpuMeter(cpus().length);
+  return {
+    finish(points, seconds) {
+      const usage = sampler?.endPhase() ?? [];
+      const usPerPoint = (name: string) => {
+        const cpuSeconds = usage.find((entry: ProcessUsage) => entry.name === name)?.cpuSeconds;
+        return cpuSeconds == null ? null : (cpuSeconds * 1e6) / points;
+      };
+      return {
+        rate: points / seconds,
+        influxUs: usPerPoint('influxdb'),
+        kafkaUs: usPerPoint('kafka'),
+        ownUs: usPerPoint('bench'),
+        busyPercent: machine.stop(),
+      };
+    },
+  };
+}
+
+async function baseline(batchSize: number, rep: number): Promise<RunFigures> {
   const lines = readings(`bench-${run}-raw${batchSize}-${rep}`, N).map((r) => {
     const result = telemetryLine(r);
     if (!result.ok) throw new Error(result.error);
@@ -87,8 +139,10 @@ async function baseline(batchSize: number, rep: number): Promise<number> {
   const bodies: string[] = [];
   for (let i = 0; i < lines.length; i += batchSize) bodies.push(lines.slice(i, i + batchSize).join('\n'));
   const url = `${infra.influx.url}/api/v2/write?org=${infra.influx.org}&bucket=${encodeURIComponent(infra.influx.bucket)}&precision=ms`;
+  await settleInflux();
   let next = 0;
   const started = performance.now();
+  const cpu = watchCpu();
   await Promise.all(
     Array.from({ length: WRITE_CONCURRENCY }, async () => {
       while (next < bodies.length) {
@@ -98,7 +152,7 @@ async function baseline(batchSize: number, rep: number): Promise<number> {
       }
     }),
   );
-  return N / ((performance.now() - started) / 1000);
+  return cpu.finish(N, (performance.now() - started) / 1000);
 }
 
 async function produce(topic: string, items: readonly TelemetryReading[]): Promise<void> {
@@ -144,28 +198,26 @@ async function meanPointsPerWrite(metrics: Registry): Promise<number> {
 }
 
 const writeSizes: number[] = [];
-const sinkCpuPerPoint: number[] = [];
 
-async function fullPath(batchSize: number, rep: number): Promise<number> {
+async function fullPath(batchSize: number, rep: number): Promise<RunFigures> {
   const topic = `bench-${run}-sink${batchSize}-${rep}`;
   await produce(topic, readings(topic, N));
+  await settleInflux();
   const metrics = new Registry();
   const app = await createApp({ config: benchConfig(topic, batchSize), log, metrics, opsServer: false });
   try {
     // From the first point written to the last: group join time is not throughput.
     while (app.telemetry.stats().pointsWritten === 0) await sleep(1);
     const started = performance.now();
-    const cpuBefore = process.cpuUsage();
+    const cpu = watchCpu();
     const first = app.telemetry.stats().pointsWritten;
     const deadline = Date.now() + 120_000;
     while (app.telemetry.stats().pointsWritten < N && Date.now() < deadline) await sleep(2);
     const written = app.telemetry.stats().pointsWritten;
     if (written < N) throw new Error(`only ${written} of ${N} points written in 120 s`);
-    const rate = (N - first) / ((performance.now() - started) / 1000);
-    const cpu = process.cpuUsage(cpuBefore);
-    sinkCpuPerPoint.push((cpu.user + cpu.system) / (N - first));
+    const figures = cpu.finish(N - first, (performance.now() - started) / 1000);
     writeSizes.push(await meanPointsPerWrite(metrics));
-    return rate;
+    return figures;
   } finally {
     await app.stop();
   }
@@ -225,20 +277,36 @@ async function queryableDelay(): Promise<{ p50: number; p99: number; max: number
 async function main(): Promise<void> {
   console.log(`sinks benchmark: ${fmt(N)} readings per run, ${VEHICLES} vehicles, write concurrency ${WRITE_CONCURRENCY}, InfluxDB ${infra.influx.url}`);
   lineBuildingBench();
+  const services = await infraStatus();
+  const pidOf = (name: string) => services.find((service) => service.name === name)?.pid ?? 0;
+  influxPid = pidOf('influxdb');
+  sampler = new ProcessSampler(
+    [
+      { name: 'influxdb', pid: pidOf('influxdb') },
+      { name: 'kafka', pid: pidOf('kafka') },
+      { name: 'bench', pid: process.pid },
+    ].filter((target) => target.pid > 0),
+  );
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const us = (value: number | null) => (value === null ? '?' : value.toFixed(1));
+  const cpuText = (figures: RunFigures, own: string) =>
+    `InfluxDB ${us(figures.influxUs)} + Kafka ${us(figures.kafkaUs)} + ${own} ${us(figures.ownUs)} µs CPU per point, machine ${figures.busyPercent ?? '?'} % busy`;
   for (const batchSize of BATCH_SIZES) {
-    const raw: number[] = [];
-    const sink: number[] = [];
+    const raw: RunFigures[] = [];
+    const sink: RunFigures[] = [];
     writeSizes.length = 0;
-    sinkCpuPerPoint.length = 0;
     for (let rep = 0; rep < REPS; rep++) {
       raw.push(await baseline(batchSize, rep));
+      console.log(`  batch ${batchSize} run ${rep + 1} raw:  ${fmt(raw[rep]!.rate).padStart(8)} points/s (${cpuText(raw[rep]!, 'client')})`);
       sink.push(await fullPath(batchSize, rep));
+      console.log(`  batch ${batchSize} run ${rep + 1} sink: ${fmt(sink[rep]!.rate).padStart(8)} points/s (${cpuText(sink[rep]!, 'sink')})`);
     }
+    const rawMedian = median(raw.map((figures) => figures.rate));
+    const sinkMedian = median(sink.map((figures) => figures.rate));
     console.log(
-      `batch ${String(batchSize).padStart(5)}: raw line-protocol POST median ${fmt(median(raw)).padStart(8)} points/s ` +
-        `[${raw.map(fmt).join(', ')}] | Kafka→sink→InfluxDB median ${fmt(median(sink)).padStart(8)} points/s ` +
-        `[${sink.map(fmt).join(', ')}] (mean ${writeSizes.map(fmt).join('/')} points per write, sink CPU ${sinkCpuPerPoint.map((us) => us.toFixed(1)).join('/')} µs per point) | ratio ${((100 * median(sink)) / median(raw)).toFixed(0)}%`,
+      `batch ${String(batchSize).padStart(5)}: raw line-protocol POST median ${fmt(rawMedian).padStart(8)} points/s | ` +
+        `Kafka→sink→InfluxDB median ${fmt(sinkMedian).padStart(8)} points/s (mean ${writeSizes.map(fmt).join('/')} points per write) | ` +
+        `ratio ${((100 * sinkMedian) / rawMedian).toFixed(0)}%`,
     );
   }
   const delay = await queryableDelay();

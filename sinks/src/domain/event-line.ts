@@ -1,6 +1,7 @@
 import type { VehicleEvent } from '@fleet/contracts';
 import { compileFieldSet, type FieldSpec } from './field-set';
-import { escapeTag, flattened, type LineResult, reject, stringValue } from './line-protocol';
+import { encodeRaw, LineBuffer } from './line-buffer';
+import { type LineResult, reject } from './line-protocol';
 
 export const EVENTS_MEASUREMENT = 'events';
 
@@ -21,11 +22,10 @@ const EVENT_FIELDS: readonly FieldSpec<FloatKey | StringKey, 'float' | 'string'>
   { field: 'speed_kph', key: 'speedKph', kind: 'float' },
 ];
 
-function formatStringField(_spec: unknown, value: unknown): string {
-  return stringValue(String(value));
-}
-
-const eventFields = compileFieldSet(EVENT_FIELDS, formatStringField);
+const eventFields = compileFieldSet(EVENT_FIELDS);
+const LINE_PREFIX = encodeRaw(`${EVENTS_MEASUREMENT},type=`);
+/** Lines are built one at a time, synchronously, so one buffer serves them all. */
+const line = new LineBuffer();
 
 /** 32-bit FNV-1a: small, stable across processes and releases. */
 function fnv1a(text: string): number {
@@ -54,10 +54,11 @@ export function eventLine(event: VehicleEvent): LineResult {
   if (typeof event.vehicleId !== 'string' || event.vehicleId === '') return reject('INVALID', 'vehicleId is empty');
   if (typeof event.type !== 'string' || (event.type as string) === '') return reject('INVALID', 'type is empty');
   if (!Number.isSafeInteger(event.ts)) return reject('INVALID', `ts is not an integer epoch-ms value: ${event.ts}`);
-  const result = eventFields(event);
-  if (!result.ok) return result;
-  return {
-    ok: true,
-    line: flattened(`${EVENTS_MEASUREMENT},type=${escapeTag(event.type)},vehicle_id=${escapeTag(event.vehicleId)} ${result.fields} ${eventTimeNs(event)}`),
-  };
+  line.bytes(LINE_PREFIX).tag(event.type).raw(',vehicle_id=').tag(event.vehicleId).raw(' ');
+  const rejected = eventFields(event, line);
+  if (rejected) {
+    line.reset();
+    return rejected;
+  }
+  return { ok: true, line: line.raw(' ').raw(eventTimeNs(event)).take() };
 }

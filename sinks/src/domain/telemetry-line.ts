@@ -1,6 +1,7 @@
 import { OPTIONAL_NUMERIC_FIELDS, type TelemetryReading } from '@fleet/contracts';
 import { compileFieldSet, type FieldSpec } from './field-set';
-import { boolValue, escapeTag, flattened, type LineResult, reject, stringValue } from './line-protocol';
+import { encodeRaw, LineBuffer } from './line-buffer';
+import { type LineResult, reject } from './line-protocol';
 
 export const TELEMETRY_MEASUREMENT = 'telemetry';
 
@@ -25,15 +26,10 @@ export const TELEMETRY_FIELDS: readonly TelemetryField[] = [
   { field: 'dtc', key: 'dtc', kind: 'strings' } as const,
 ].sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
 
-/** `ignition` as a boolean; `dtc` comma-joined, left out when there are no codes. */
-function formatTelemetryField(spec: TelemetryField, value: unknown): string | undefined {
-  if (spec.kind === 'bool') return boolValue(value === true);
-  if (!Array.isArray(value) || value.length === 0) return undefined;
-  return stringValue(value.join(','));
-}
-
-const telemetryFields = compileFieldSet(TELEMETRY_FIELDS, formatTelemetryField);
-const LINE_PREFIX = `${TELEMETRY_MEASUREMENT},vehicle_id=`;
+const telemetryFields = compileFieldSet(TELEMETRY_FIELDS);
+const LINE_PREFIX = encodeRaw(`${TELEMETRY_MEASUREMENT},vehicle_id=`);
+/** Lines are built one at a time, synchronously, so one buffer serves them all. */
+const line = new LineBuffer();
 
 /**
  * A reading as one line of the `telemetry` measurement: tag `vehicle_id`, time = device time in
@@ -45,7 +41,11 @@ export function telemetryLine(reading: TelemetryReading): LineResult {
     return reject('INVALID', 'vehicleId is empty');
   }
   if (!Number.isSafeInteger(reading.ts)) return reject('INVALID', `ts is not an integer epoch-ms value: ${reading.ts}`);
-  const result = telemetryFields(reading);
-  if (!result.ok) return result;
-  return { ok: true, line: flattened(`${LINE_PREFIX}${escapeTag(reading.vehicleId)} ${result.fields} ${reading.ts}`) };
+  line.bytes(LINE_PREFIX).tag(reading.vehicleId).raw(' ');
+  const rejected = telemetryFields(reading, line);
+  if (rejected) {
+    line.reset();
+    return rejected;
+  }
+  return { ok: true, line: line.raw(' ').float(reading.ts).take() };
 }

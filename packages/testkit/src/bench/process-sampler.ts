@@ -30,6 +30,12 @@ function cpuTicks(pid: number): number | null {
   }
 }
 
+/** CPU seconds (user + system) a process has used so far, or null when it is gone. */
+export function processCpuSeconds(pid: number): number | null {
+  const ticks = cpuTicks(pid);
+  return ticks === null ? null : ticks / TICKS_PER_SECOND;
+}
+
 function rssMb(pid: number): number | null {
   try {
     const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
