@@ -2,12 +2,13 @@ import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-// kafkajs internals touched by patches/kafkajs+2.2.4.patch (offsets and timestamps as Numbers).
+// kafkajs internals changed by patches/kafkajs+2.2.4.patch (offsets and timestamps as Numbers).
 const require = createRequire(import.meta.url);
 const Long = require('kafkajs/src/utils/long');
 const Decoder = require('kafkajs/src/protocol/decoder');
 const encodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0');
 const decodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/decoder');
+const Batch = require('kafkajs/src/consumer/batch');
 
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -32,5 +33,23 @@ describe('kafkajs record decoder (patched)', () => {
       }),
       { numRuns: 5_000 },
     );
+  });
+});
+
+describe('kafkajs Batch (patched)', () => {
+  const offsetsOf = (fetchedOffset: string, offsets: string[]) =>
+    new Batch('t', fetchedOffset, {
+      partition: 0,
+      highWatermark: '0',
+      abortedTransactions: [],
+      messages: offsets.map((offset) => ({ offset, isControlRecord: false })),
+    }).messages.map((message: { offset: string }) => message.offset);
+
+  it('drops messages before the fetched offset, as Numbers and beyond 2^53', () => {
+    expect(offsetsOf('5', ['3', '4', '5', '9', '10'])).toEqual(['5', '9', '10']);
+    expect(offsetsOf('9007199254740993', ['9007199254740992', '9007199254740993', '9007199254740994'])).toEqual([
+      '9007199254740993',
+      '9007199254740994',
+    ]);
   });
 });
