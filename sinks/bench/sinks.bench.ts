@@ -94,16 +94,19 @@ let sampler: ProcessSampler | undefined;
 let influxPid = 0;
 
 /**
- * Waits until InfluxDB is idle (under 10 % of a core for half a second, at most 60 s): the
- * snapshots and compactions after a run would otherwise bill their CPU to the next one.
+ * Waits until InfluxDB is idle (under 10 % of a core for two seconds in a row, at most 60 s): the
+ * cache snapshots and compactions after a run would otherwise bill their CPU to the next one. Two
+ * seconds, because its compaction planner looks for work once a second.
  */
 async function settleInflux(): Promise<void> {
   const deadline = Date.now() + 60_000;
   let before = processCpuSeconds(influxPid);
-  while (before !== null && Date.now() < deadline) {
+  let quietWindows = 0;
+  while (before !== null && quietWindows < 4 && Date.now() < deadline) {
     await sleep(500);
     const now = processCpuSeconds(influxPid);
-    if (now === null || now - before < 0.05) return;
+    if (now === null) return;
+    quietWindows = now - before < 0.05 ? quietWindows + 1 : 0;
     before = now;
   }
 }
@@ -130,7 +133,27 @@ function watchCpu(): { finish(points: number, seconds: number): RunFigures } {
   };
 }
 
-async function baseline(batchSize: number, rep: number): Promise<RunFigures> {
+async function influxQl(statement: string): Promise<void> {
+  const response = await fetch(`${infra.influx.url}/query`, { method: 'POST', body: new URLSearchParams({ q: statement }) });
+  if (!response.ok) throw new Error(`InfluxDB "${statement}": ${response.status} ${await response.text()}`);
+}
+
+/**
+ * Runs `measure` against a database of its own (InfluxDB 1.8), dropped afterwards: every run then
+ * starts from the same empty state instead of inheriting earlier runs' series and compactions,
+ * which made InfluxDB's CPU per point vary by half between otherwise identical runs.
+ */
+async function inOwnDatabase<T>(name: string, measure: (bucket: string) => Promise<T>): Promise<T> {
+  const database = `sinks_bench_${run}_${name}`;
+  await influxQl(`CREATE DATABASE "${database}"`);
+  try {
+    return await measure(`${database}/autogen`);
+  } finally {
+    await influxQl(`DROP DATABASE "${database}"`);
+  }
+}
+
+async function baseline(batchSize: number, rep: number, bucket: string): Promise<RunFigures> {
   const lines = readings(`bench-${run}-raw${batchSize}-${rep}`, N).map((r) => {
     const result = telemetryLine(r);
     if (!result.ok) throw new Error(result.error);
@@ -138,7 +161,7 @@ async function baseline(batchSize: number, rep: number): Promise<RunFigures> {
   });
   const bodies: string[] = [];
   for (let i = 0; i < lines.length; i += batchSize) bodies.push(lines.slice(i, i + batchSize).join('\n'));
-  const url = `${infra.influx.url}/api/v2/write?org=${infra.influx.org}&bucket=${encodeURIComponent(infra.influx.bucket)}&precision=ms`;
+  const url = `${infra.influx.url}/api/v2/write?org=${infra.influx.org}&bucket=${encodeURIComponent(bucket)}&precision=ms`;
   await settleInflux();
   let next = 0;
   const started = performance.now();
@@ -170,9 +193,10 @@ async function produce(topic: string, items: readonly TelemetryReading[]): Promi
   await producer.disconnect();
 }
 
-function benchConfig(topic: string, batchSize: number) {
+function benchConfig(topic: string, batchSize: number, bucket = infra.influx.bucket) {
   return loadSinksConfig({
     ...serviceEnv(infra),
+    INFLUX_BUCKET: bucket,
     TELEMETRY_TOPIC: topic,
     EVENTS_TOPIC: `${topic}.events`,
     TELEMETRY_DLQ_TOPIC: `${topic}.sink-dlq`,
@@ -199,12 +223,12 @@ async function meanPointsPerWrite(metrics: Registry): Promise<number> {
 
 const writeSizes: number[] = [];
 
-async function fullPath(batchSize: number, rep: number): Promise<RunFigures> {
+async function fullPath(batchSize: number, rep: number, bucket: string): Promise<RunFigures> {
   const topic = `bench-${run}-sink${batchSize}-${rep}`;
   await produce(topic, readings(topic, N));
   await settleInflux();
   const metrics = new Registry();
-  const app = await createApp({ config: benchConfig(topic, batchSize), log, metrics, opsServer: false });
+  const app = await createApp({ config: benchConfig(topic, batchSize, bucket), log, metrics, opsServer: false });
   try {
     // From the first fetched batch to the last point written: group join time is not throughput,
     // but filling the pipeline (decoding the first fetch, the first write) is.
@@ -301,9 +325,9 @@ async function main(): Promise<void> {
     const sink: RunFigures[] = [];
     writeSizes.length = 0;
     for (let rep = 0; rep < REPS; rep++) {
-      raw.push(await baseline(batchSize, rep));
+      raw.push(await inOwnDatabase(`raw${batchSize}_${rep}`, (bucket) => baseline(batchSize, rep, bucket)));
       console.log(`  batch ${batchSize} run ${rep + 1} raw:  ${fmt(raw[rep]!.rate).padStart(8)} points/s (${cpuText(raw[rep]!, 'client')})`);
-      sink.push(await fullPath(batchSize, rep));
+      sink.push(await inOwnDatabase(`sink${batchSize}_${rep}`, (bucket) => fullPath(batchSize, rep, bucket)));
       console.log(`  batch ${batchSize} run ${rep + 1} sink: ${fmt(sink[rep]!.rate).padStart(8)} points/s (${cpuText(sink[rep]!, 'sink')})`);
     }
     const rawMedian = median(raw.map((figures) => figures.rate));
