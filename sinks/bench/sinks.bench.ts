@@ -11,47 +11,25 @@
 import { type TelemetryReading, telemetryAvroSchema, valueSubject } from '@fleet/contracts';
 import { infraEndpoints, infraStatus, serviceEnv } from '@fleet/infra';
 import { machineCpuMeter, ProcessSampler, type ProcessUsage, processCpuSeconds } from '@fleet/testkit/bench';
-import { createAvroSerde, createKafka, createProducer, ensureTopics, Registry, silentLogger } from '@fleet/runtime';
+import { createAvroSerde, createKafka, createProducer, Registry, silentLogger } from '@fleet/runtime';
 import { Point } from '@influxdata/influxdb-client';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp } from '../src/app';
 import { loadSinksConfig } from '../src/config';
 import { TELEMETRY_FIELDS, telemetryLine } from '../src/domain/telemetry-line';
+import { BENCH_VEHICLES, benchReadings, produceReadings } from './bench-readings';
 
 const N = Number(process.env.BENCH_READINGS ?? 100_000);
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const BATCH_SIZES = (process.env.BENCH_BATCH_SIZES ?? '500,1000,5000').split(',').map(Number);
 const WRITE_CONCURRENCY = Number(process.env.BENCH_WRITE_CONCURRENCY ?? 2);
-const VEHICLES = 1000;
 const infra = infraEndpoints();
 const log = silentLogger();
 const run = Date.now().toString(36);
 const startTs = Date.now() - 6 * 3600_000;
 
-function readings(prefix: string, count: number): TelemetryReading[] {
-  return Array.from({ length: count }, (_, i) => ({
-    vehicleId: `${prefix}-${i % VEHICLES}`,
-    ts: startTs + Math.floor(i / VEHICLES) * 1000,
-    receivedAt: startTs + Math.floor(i / VEHICLES) * 1000 + 40,
-    seq: Math.floor(i / VEHICLES),
-    lat: 48 + (i % 977) / 1000,
-    lon: 11 + (i % 613) / 1000,
-    speedKph: (i % 1300) / 10,
-    headingDeg: i % 360,
-    gpsAccuracyM: 3.5,
-    accelLongMps2: null,
-    rpm: 800 + (i % 3000),
-    engineLoadPct: 33.3,
-    throttlePct: null,
-    fuelLevelPct: 71.5,
-    coolantTempC: 88,
-    batteryV: 13.9,
-    odometerKm: 10_000 + i / 100,
-    ignition: true,
-    dtc: [],
-  }));
-}
+const readings = (prefix: string, count: number) => benchReadings(prefix, count, startTs);
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -178,20 +156,7 @@ async function baseline(batchSize: number, rep: number, bucket: string): Promise
   return cpu.finish(N, (performance.now() - started) / 1000);
 }
 
-async function produce(topic: string, items: readonly TelemetryReading[]): Promise<void> {
-  const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'sinks-bench', log });
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, [{ topic, numPartitions: 6 }]);
-  await admin.disconnect();
-  const producer = createProducer(kafka);
-  await producer.connect();
-  const encode = await createAvroSerde({ registryUrl: infra.registryUrl }).encoderFor<TelemetryReading>(valueSubject(topic), telemetryAvroSchema);
-  for (let i = 0; i < items.length; i += 5000) {
-    await producer.send({ topic, messages: items.slice(i, i + 5000).map((r) => ({ key: r.vehicleId, value: encode(r) })) });
-  }
-  await producer.disconnect();
-}
+const produce = (topic: string, items: readonly TelemetryReading[]) => produceReadings(infra, topic, items);
 
 function benchConfig(topic: string, batchSize: number, bucket = infra.influx.bucket) {
   return loadSinksConfig({
@@ -304,7 +269,7 @@ async function queryableDelay(): Promise<{ p50: number; p99: number; max: number
 }
 
 async function main(): Promise<void> {
-  console.log(`sinks benchmark: ${fmt(N)} readings per run, ${VEHICLES} vehicles, write concurrency ${WRITE_CONCURRENCY}, InfluxDB ${infra.influx.url}`);
+  console.log(`sinks benchmark: ${fmt(N)} readings per run, ${BENCH_VEHICLES} vehicles, write concurrency ${WRITE_CONCURRENCY}, InfluxDB ${infra.influx.url}`);
   lineBuildingBench();
   const services = await infraStatus();
   const pidOf = (name: string) => services.find((service) => service.name === name)?.pid ?? 0;

@@ -1,0 +1,47 @@
+import { type TelemetryReading, telemetryAvroSchema, valueSubject } from '@fleet/contracts';
+import type { InfraEndpoints } from '@fleet/infra';
+import { createAvroSerde, createKafka, createProducer, ensureTopics, silentLogger } from '@fleet/runtime';
+
+/** Vehicles the benchmark readings cycle through. */
+export const BENCH_VEHICLES = 1000;
+
+/** `count` readings of 1000 vehicles, one per vehicle and second from `startTs`, most fields set. */
+export function benchReadings(prefix: string, count: number, startTs: number): TelemetryReading[] {
+  return Array.from({ length: count }, (_, i) => ({
+    vehicleId: `${prefix}-${i % BENCH_VEHICLES}`,
+    ts: startTs + Math.floor(i / BENCH_VEHICLES) * 1000,
+    receivedAt: startTs + Math.floor(i / BENCH_VEHICLES) * 1000 + 40,
+    seq: Math.floor(i / BENCH_VEHICLES),
+    lat: 48 + (i % 977) / 1000,
+    lon: 11 + (i % 613) / 1000,
+    speedKph: (i % 1300) / 10,
+    headingDeg: i % 360,
+    gpsAccuracyM: 3.5,
+    accelLongMps2: null,
+    rpm: 800 + (i % 3000),
+    engineLoadPct: 33.3,
+    throttlePct: null,
+    fuelLevelPct: 71.5,
+    coolantTempC: 88,
+    batteryV: 13.9,
+    odometerKm: 10_000 + i / 100,
+    ignition: true,
+    dtc: [],
+  }));
+}
+
+/** Produces the readings as Confluent Avro to a new 6-partition topic, keyed by vehicle. */
+export async function produceReadings(infra: InfraEndpoints, topic: string, items: readonly TelemetryReading[]): Promise<void> {
+  const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'sinks-bench', log: silentLogger() });
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, [{ topic, numPartitions: 6 }]);
+  await admin.disconnect();
+  const producer = createProducer(kafka);
+  await producer.connect();
+  const encode = await createAvroSerde({ registryUrl: infra.registryUrl }).encoderFor<TelemetryReading>(valueSubject(topic), telemetryAvroSchema);
+  for (let i = 0; i < items.length; i += 5000) {
+    await producer.send({ topic, messages: items.slice(i, i + 5000).map((r) => ({ key: r.vehicleId, value: encode(r) })) });
+  }
+  await producer.disconnect();
+}
