@@ -1,6 +1,7 @@
 import { type TelemetryReading, telemetryAvroSchema, valueSubject } from '@fleet/contracts';
-import type { InfraEndpoints } from '@fleet/infra';
+import { type InfraEndpoints, serviceEnv } from '@fleet/infra';
 import { createAvroSerde, createKafka, createProducer, ensureTopics, silentLogger } from '@fleet/runtime';
+import { loadSinksConfig, type SinksConfig } from '../src/config';
 
 /** Vehicles the benchmark readings cycle through. */
 export const BENCH_VEHICLES = 1000;
@@ -44,4 +45,21 @@ export async function produceReadings(infra: InfraEndpoints, topic: string, item
     await producer.send({ topic, messages: items.slice(i, i + 5000).map((r) => ({ key: r.vehicleId, value: encode(r) })) });
   }
   await producer.disconnect();
+}
+
+/**
+ * The sink's configuration for a benchmark topic: its own consumer groups (`groupSuffix` tells
+ * repeated runs apart) and DLQ topics; `env` overrides (batch size, InfluxDB URL or bucket).
+ */
+export function benchSinkConfig(infra: InfraEndpoints, topic: string, groupSuffix: string, env: Record<string, string>): SinksConfig {
+  return loadSinksConfig({
+    ...serviceEnv(infra),
+    TELEMETRY_TOPIC: topic,
+    EVENTS_TOPIC: `${topic}.events`,
+    TELEMETRY_DLQ_TOPIC: `${topic}.sink-dlq`,
+    EVENTS_DLQ_TOPIC: `${topic}.events.sink-dlq`,
+    TELEMETRY_GROUP_ID: `${topic}-g${groupSuffix}`,
+    EVENTS_GROUP_ID: `${topic}-ge${groupSuffix}`,
+    ...env,
+  });
 }

@@ -11,11 +11,10 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { infraEndpoints, serviceEnv } from '@fleet/infra';
+import { infraEndpoints } from '@fleet/infra';
 import { Registry, silentLogger } from '@fleet/runtime';
 import { createApp } from '../src/app';
-import { loadSinksConfig } from '../src/config';
-import { benchReadings, produceReadings } from './bench-readings';
+import { benchReadings, benchSinkConfig, produceReadings } from './bench-readings';
 
 const N = Number(process.env.BENCH_READINGS ?? 1_000_000);
 const REPS = Number(process.env.BENCH_REPS ?? 3);
@@ -31,17 +30,7 @@ async function startNullInflux(): Promise<{ url: string; stop: () => void }> {
 }
 
 async function consumeOnce(influxUrl: string, rep: number): Promise<{ usPerPoint: number; rate: number; rssMb: number }> {
-  const config = loadSinksConfig({
-    ...serviceEnv(infra),
-    INFLUX_URL: influxUrl,
-    TELEMETRY_TOPIC: topic,
-    EVENTS_TOPIC: `${topic}.events`,
-    TELEMETRY_DLQ_TOPIC: `${topic}.sink-dlq`,
-    EVENTS_DLQ_TOPIC: `${topic}.events.sink-dlq`,
-    TELEMETRY_GROUP_ID: `${topic}-g${rep}`,
-    EVENTS_GROUP_ID: `${topic}-ge${rep}`,
-    INFLUX_BATCH_SIZE: String(BATCH_SIZE),
-  });
+  const config = benchSinkConfig(infra, topic, String(rep), { INFLUX_URL: influxUrl, INFLUX_BATCH_SIZE: String(BATCH_SIZE) });
   const app = await createApp({ config, log: silentLogger(), metrics: new Registry(), opsServer: false });
   try {
     const fetched = () => app.telemetry.stats().pending > 0 || app.telemetry.stats().pointsWritten > 0;

@@ -3,24 +3,26 @@
  *
  * 1. line building: own builder vs the client's Point
  * 2. raw baseline: HTTP POST of pre-built lines into the real InfluxDB, per batch size
- * 3. full path: Avro records pre-produced to Kafka → sink → InfluxDB, per batch size (500/1000/5000)
+ * 3. full path: Avro records pre-produced to Kafka → sink → InfluxDB, per batch size (500/1000/5000),
+ *    timed from the sink's first fetched batch to its last point written
  * 4. produce → queryable delay (p50/p99) under background load
- * Bounded: BENCH_READINGS (default 100000) per run, BENCH_REPS (default 3) interleaved raw/sink runs per
- * batch size, medians reported (the machine is shared: single runs are noisy); ~3 minutes in all.
+ * Each raw and sink run writes into a fresh database and starts once InfluxDB is idle; each prints
+ * the CPU per point of InfluxDB, Kafka and the writer. Bounded: BENCH_READINGS (default 300000) per
+ * run, BENCH_REPS (default 3) interleaved raw/sink pairs per batch size (BENCH_BATCH_SIZES), medians
+ * reported (InfluxDB's CPU per point varies between runs); ~10 minutes in all.
  */
 import { type TelemetryReading, telemetryAvroSchema, valueSubject } from '@fleet/contracts';
-import { infraEndpoints, infraStatus, serviceEnv } from '@fleet/infra';
+import { infraEndpoints, infraStatus } from '@fleet/infra';
 import { machineCpuMeter, ProcessSampler, type ProcessUsage, processCpuSeconds } from '@fleet/testkit/bench';
 import { createAvroSerde, createKafka, createProducer, Registry, silentLogger } from '@fleet/runtime';
 import { Point } from '@influxdata/influxdb-client';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp } from '../src/app';
-import { loadSinksConfig } from '../src/config';
 import { TELEMETRY_FIELDS, telemetryLine } from '../src/domain/telemetry-line';
-import { BENCH_VEHICLES, benchReadings, produceReadings } from './bench-readings';
+import { BENCH_VEHICLES, benchReadings, benchSinkConfig, produceReadings } from './bench-readings';
 
-const N = Number(process.env.BENCH_READINGS ?? 100_000);
+const N = Number(process.env.BENCH_READINGS ?? 300_000);
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const BATCH_SIZES = (process.env.BENCH_BATCH_SIZES ?? '500,1000,5000').split(',').map(Number);
 const WRITE_CONCURRENCY = Number(process.env.BENCH_WRITE_CONCURRENCY ?? 2);
@@ -159,15 +161,8 @@ async function baseline(batchSize: number, rep: number, bucket: string): Promise
 const produce = (topic: string, items: readonly TelemetryReading[]) => produceReadings(infra, topic, items);
 
 function benchConfig(topic: string, batchSize: number, bucket = infra.influx.bucket) {
-  return loadSinksConfig({
-    ...serviceEnv(infra),
+  return benchSinkConfig(infra, topic, '', {
     INFLUX_BUCKET: bucket,
-    TELEMETRY_TOPIC: topic,
-    EVENTS_TOPIC: `${topic}.events`,
-    TELEMETRY_DLQ_TOPIC: `${topic}.sink-dlq`,
-    EVENTS_DLQ_TOPIC: `${topic}.events.sink-dlq`,
-    TELEMETRY_GROUP_ID: `${topic}-g`,
-    EVENTS_GROUP_ID: `${topic}-ge`,
     INFLUX_BATCH_SIZE: String(batchSize),
     INFLUX_MAX_PENDING_LINES: String(Math.max(50_000, batchSize * 4)),
     INFLUX_WRITE_CONCURRENCY: String(WRITE_CONCURRENCY),
