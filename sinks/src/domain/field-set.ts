@@ -16,8 +16,13 @@ export interface FieldSpec<Key extends string = string, Kind extends FieldKind =
   kind: Kind;
 }
 
-const TRUE = encodeRaw('T');
-const FALSE = encodeRaw('F');
+export const TRUE = encodeRaw('T');
+export const FALSE = encodeRaw('F');
+
+/** A field's `key=` as the first field of a line and as a later one (`,key=`), encoded once. */
+export function fieldKeys(field: string): { first: Uint8Array; next: Uint8Array } {
+  return { first: encodeRaw(`${field}=`), next: encodeRaw(`,${field}=`) };
+}
 
 /**
  * Compiles the field set of a line (`key=value,key=value`, in the order of `specs`): writes the
@@ -28,7 +33,7 @@ const FALSE = encodeRaw('F');
 export function compileFieldSet<Key extends string>(
   specs: readonly FieldSpec<Key>[],
 ): (source: { readonly [K in Key]?: unknown }, line: LineBuffer) => LineRejection | undefined {
-  const compiled = specs.map((spec) => ({ spec, first: encodeRaw(`${spec.field}=`), next: encodeRaw(`,${spec.field}=`) }));
+  const compiled = specs.map((spec) => ({ spec, ...fieldKeys(spec.field) }));
   return (source, line) => {
     let empty = true;
     for (const { spec, first, next } of compiled) {
