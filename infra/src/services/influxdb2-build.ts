@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type Log, runCommand } from '../run-command';
 import { runGo } from './go-build';
@@ -74,6 +74,44 @@ function removeTree(path: string): void {
   rmSync(path, { recursive: true, force: true });
 }
 
+/** `lib<name>-<sha256 of its content>.a`: how pkg-config names the libraries it built. */
+const BUILT_LIBRARY = /^lib.+-([0-9a-f]{64})\.a$/;
+
+/** True for a library whose content still matches the hash in its name (not cut short while copied). */
+function isWholeLibrary(path: string, name: string): boolean {
+  const expected = BUILT_LIBRARY.exec(name)?.[1];
+  return expected !== undefined && createHash('sha256').update(readFileSync(path)).digest('hex') === expected;
+}
+
+/**
+ * Prepares the Go build cache of an earlier, unfinished attempt. pkg-config copies the read-only
+ * libflux source to `$GOCACHE/pkgconfig/<module>@<version>` and reuses that copy whenever it
+ * exists, even half-written: the copy goes. The libraries it built (`pkgconfig/<target>/lib`) must
+ * stay, because Go may have cached the cgo package that links them and then never asks pkg-config
+ * again; without a whole library the Go cache goes too, so that pkg-config is asked and builds it.
+ */
+export function keepOnlyFinishedLibflux(goCache: string): void {
+  const pkgConfigDir = join(goCache, 'pkgconfig');
+  if (!existsSync(pkgConfigDir)) {
+    removeTree(goCache);
+    return;
+  }
+  let libraries = 0;
+  for (const entry of readdirSync(pkgConfigDir)) {
+    const libDir = join(pkgConfigDir, entry, 'lib');
+    if (!existsSync(libDir)) {
+      removeTree(join(pkgConfigDir, entry));
+      continue;
+    }
+    for (const name of readdirSync(libDir)) {
+      const path = join(libDir, name);
+      if (isWholeLibrary(path, name)) libraries++;
+      else rmSync(path, { force: true });
+    }
+  }
+  if (libraries === 0) removeTree(goCache);
+}
+
 /** The rustup toolchain active outside libflux (whose rust-toolchain.toml asks for 1.72). */
 async function activeRustToolchain(cwd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   if (env.RUSTUP_TOOLCHAIN?.trim()) return env.RUSTUP_TOOLCHAIN.trim();
@@ -97,9 +135,10 @@ const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(0)} 
 /**
  * Builds influxd into `paths.binary`. The binary is written beside its final name and renamed only
  * after the build succeeded and the binary reports the expected version, so a failed or
- * interrupted build never counts as installed; the next attempt starts over (reusing the Go build
- * cache of the work dir, but not a possibly half-copied libflux source). The work dir (~2.5 GB,
- * with the whole `go build` output in build.log) is kept after a failure, removed after a success.
+ * interrupted build never counts as installed; the next attempt starts over, reusing the Go build
+ * cache of the work dir only where that is safe ({@link keepOnlyFinishedLibflux}). The work dir
+ * (~2.5 GB, with the whole `go build` output in build.log) is kept after a failure, removed after a
+ * success.
  */
 export async function buildInfluxdb2(paths: Influxdb2Paths, env: NodeJS.ProcessEnv, log: Log): Promise<void> {
   const label = 'influxdb2';
@@ -111,9 +150,7 @@ export async function buildInfluxdb2(paths: Influxdb2Paths, env: NodeJS.ProcessE
   const partial = join(work, 'influxd.partial');
   const buildLog = join(work, 'build.log');
   mkdirSync(binDir, { recursive: true });
-  // pkg-config copies the read-only libflux source into $GOCACHE/pkgconfig and reuses that copy
-  // whenever it exists, even when an interrupted build left it half-written.
-  removeTree(join(goCache, 'pkgconfig'));
+  keepOnlyFinishedLibflux(goCache);
   rmSync(partial, { force: true });
   rmSync(buildLog, { force: true });
   const wrapper = join(binDir, 'rustc-caplints');
