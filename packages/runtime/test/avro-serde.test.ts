@@ -59,15 +59,6 @@ describe('Avro serde over the real schema registry', () => {
     expect(large.readInt32BE(1)).toBe(first.readInt32BE(1));
   });
 
-  it('hands out the writer schema registered under an id, and a permanent error for an unknown id', async () => {
-    const serde = createAvroSerde({ registryUrl: getInfra().registryUrl });
-    const bytes = await serde.encoderFor<typeof reading>(valueSubject(uniqueName('writer')), telemetryAvroSchema).then((encode) => encode(reading));
-    const lookup = createAvroSerde({ registryUrl: getInfra().registryUrl });
-    const writer = await lookup.writerType(bytes.readInt32BE(1));
-    expect(writer.fromBuffer(bytes.subarray(5))).toEqual(reading);
-    await expect(lookup.writerType(2_000_000_000)).rejects.toMatchObject({ code: 'AVRO_UNKNOWN_SCHEMA', retriable: false });
-  });
-
   it('decodes synchronously once the writer schema is known, and throws a permanent error for a truncated body', async () => {
     const serde = createAvroSerde({ registryUrl: getInfra().registryUrl });
     const bytes = await serde.encoderFor<typeof reading>(valueSubject(uniqueName('sync')), telemetryAvroSchema).then((encode) => encode(reading));
