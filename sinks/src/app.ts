@@ -10,11 +10,10 @@ import {
   startOpsServer,
 } from '@fleet/runtime';
 import type { InfluxTarget, LineWriter } from './adapters/influx-writer';
-import { createAvroLineTranscoder } from './adapters/avro-line-transcoder';
 import { startLagMonitor } from './adapters/lag-monitor';
 import type { SinksConfig } from './config';
 import { EVENTS_MEASUREMENT, eventLine } from './domain/event-line';
-import { TELEMETRY_LAYOUT, TELEMETRY_MEASUREMENT, telemetryLine } from './domain/telemetry-line';
+import { TELEMETRY_MEASUREMENT, telemetryLine } from './domain/telemetry-line';
 import { createSinkMetrics } from './metrics';
 import { type SinkStream, startSinkStream } from './pipeline/sink-stream';
 
@@ -81,8 +80,6 @@ export async function createApp(deps: AppDependencies): Promise<App> {
       precision: 'ms',
       decode: serde.decoderFor<TelemetryReading>(telemetryAvroSchema),
       toLine: telemetryLine,
-      // Readings are the volume: most skip the decoded object and go straight from Avro to a line.
-      transcode: createAvroLineTranscoder(serde, telemetryAvroSchema, TELEMETRY_LAYOUT),
       ...(deps.writers?.telemetry ? { writer: deps.writers.telemetry } : {}),
     });
     streams.push(telemetry);

@@ -28,12 +28,6 @@ export interface AvroSerde {
    * records written with older or newer compatible schemas decode to the shape this service knows.
    */
   decoderFor<T>(readerSchema: object): AvroDecoder<T>;
-  /**
-   * The writer schema registered under `schemaId` (fetched once, shared with the decoders), for
-   * readers that interpret the Avro body themselves. Rejects like a decoder: AVRO_UNKNOWN_SCHEMA
-   * (permanent) or REGISTRY_UNAVAILABLE (retriable).
-   */
-  writerType(schemaId: number): Promise<avro.Type>;
 }
 
 /**
@@ -92,8 +86,6 @@ export function createAvroSerde(options: { registryUrl: string }): AvroSerde {
   }
 
   return {
-    writerType,
-
     async encoderFor<T>(subject: string, schema: object): Promise<AvroEncoder<T>> {
       const type = avro.Type.forSchema(schema as avro.Schema);
       let id: number;

@@ -16,13 +16,8 @@ export interface FieldSpec<Key extends string = string, Kind extends FieldKind =
   kind: Kind;
 }
 
-export const TRUE = encodeRaw('T');
-export const FALSE = encodeRaw('F');
-
-/** A field's `key=` as the first field of a line and as a later one (`,key=`), encoded once. */
-export function fieldKeys(field: string): { first: Uint8Array; next: Uint8Array } {
-  return { first: encodeRaw(`${field}=`), next: encodeRaw(`,${field}=`) };
-}
+const TRUE = encodeRaw('T');
+const FALSE = encodeRaw('F');
 
 /**
  * Compiles the field set of a line (`key=value,key=value`, in the order of `specs`): writes the
@@ -33,7 +28,7 @@ export function fieldKeys(field: string): { first: Uint8Array; next: Uint8Array 
 export function compileFieldSet<Key extends string>(
   specs: readonly FieldSpec<Key>[],
 ): (source: { readonly [K in Key]?: unknown }, line: LineBuffer) => LineRejection | undefined {
-  const compiled = specs.map((spec) => ({ spec, ...fieldKeys(spec.field) }));
+  const compiled = specs.map((spec) => ({ spec, first: encodeRaw(`${spec.field}=`), next: encodeRaw(`,${spec.field}=`) }));
   return (source, line) => {
     let empty = true;
     for (const { spec, first, next } of compiled) {

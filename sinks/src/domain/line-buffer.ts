@@ -134,38 +134,6 @@ export class LineBuffer {
     return this.raw(String(value));
   }
 
-  /**
-   * ASCII text taken from bytes (`source[start..end)`), escaped as a tag (`tag`) or as the inside of
-   * a string field (`quoted`, without the quotes). Returns false, having written part of it, at the
-   * first byte outside ASCII: such text goes through {@link tag} / {@link quoted} as a string.
-   */
-  asciiFrom(source: Uint8Array, start: number, end: number, as: 'tag' | 'quoted'): boolean {
-    this.#ensure((end - start) * 2);
-    const bytes = this.#bytes;
-    let length = this.#length;
-    const tag = as === 'tag';
-    for (let i = start; i < end; i++) {
-      const code = source[i]!;
-      if (code >= 0x80) {
-        this.#length = length;
-        return false;
-      }
-      if (tag) {
-        const escaped = tagEscape(code);
-        if (escaped !== 0) {
-          bytes[length++] = BACKSLASH;
-          bytes[length++] = escaped;
-          continue;
-        }
-      } else if (code === QUOTE || code === BACKSLASH) {
-        bytes[length++] = BACKSLASH;
-      }
-      bytes[length++] = code;
-    }
-    this.#length = length;
-    return true;
-  }
-
   /** The line built so far, as a string; the buffer starts a new line. */
   take(): string {
     const line = this.#bytes.toString(this.#ascii ? 'latin1' : 'utf8', 0, this.#length);

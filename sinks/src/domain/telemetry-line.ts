@@ -1,5 +1,4 @@
 import { OPTIONAL_NUMERIC_FIELDS, type TelemetryReading } from '@fleet/contracts';
-import type { LineLayout } from './avro-line-program';
 import { compileFieldSet, type FieldSpec } from './field-set';
 import { encodeRaw, LineBuffer } from './line-buffer';
 import { type LineResult, reject } from './line-protocol';
@@ -29,13 +28,6 @@ export const TELEMETRY_FIELDS: readonly TelemetryField[] = [
 
 const telemetryFields = compileFieldSet(TELEMETRY_FIELDS);
 const LINE_PREFIX = encodeRaw(`${TELEMETRY_MEASUREMENT},vehicle_id=`);
-/** The same line, for reading it straight from a reading's Avro body (see compileAvroLineProgram). */
-export const TELEMETRY_LAYOUT: LineLayout<keyof TelemetryReading> = {
-  prefix: LINE_PREFIX,
-  tagKey: 'vehicleId',
-  timeKey: 'ts',
-  fields: TELEMETRY_FIELDS,
-};
 /** Lines are built one at a time, synchronously, so one buffer serves them all. */
 const line = new LineBuffer();
 

@@ -1,6 +1,5 @@
 import { type AvroDecoder, errorMessage, isRetriable, type PartitionBatch, retryTransient } from '@fleet/runtime';
 import type { KafkaMessage } from 'kafkajs';
-import type { AvroLineTranscoder } from '../adapters/avro-line-transcoder';
 import { type DeadLetter, type DlqPublisher, SINK_DLQ_REASONS } from '../adapters/dlq-publisher';
 import type { LineResult } from '../domain/line-protocol';
 import type { RejectedEntry, WriteBatcher, WriteEntry } from './write-batcher';
@@ -8,8 +7,6 @@ import type { RejectedEntry, WriteBatcher, WriteEntry } from './write-batcher';
 export interface SinkHandlerOptions<V> {
   decode: AvroDecoder<V>;
   toLine: (value: V) => LineResult;
-  /** The line straight from the record's bytes where it can (undefined: decode and `toLine`). */
-  transcode?: AvroLineTranscoder;
   batcher: WriteBatcher<KafkaMessage>;
   dlq: DlqPublisher;
   onDeadLetters?: (letters: readonly DeadLetter[]) => void;
@@ -38,7 +35,7 @@ export interface AdmittedBatch {
  * batcher (waiting while too many are pending), so the consumer fetches on while they are written.
  */
 export function createSinkHandler<V>(options: SinkHandlerOptions<V>): (batch: PartitionBatch) => Promise<AdmittedBatch> {
-  const { decode, toLine, transcode, batcher, dlq } = options;
+  const { decode, toLine, batcher, dlq } = options;
   const chunkSize = options.chunkSize ?? 1000;
 
   /**
@@ -60,11 +57,6 @@ export function createSinkHandler<V>(options: SinkHandlerOptions<V>): (batch: Pa
     for (const message of messages) {
       if (!message.value || message.value.length === 0) {
         letters.push({ message, reason: SINK_DLQ_REASONS.undecodable, error: 'record has no value' });
-        continue;
-      }
-      const direct = transcode?.(message.value);
-      if (direct !== undefined) {
-        entries.push({ line: direct, source: message });
         continue;
       }
       let value: V;

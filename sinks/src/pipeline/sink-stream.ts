@@ -1,6 +1,5 @@
 import { type AvroDecoder, type BatchConsumer, errorMessage, type Logger, startBatchConsumer } from '@fleet/runtime';
 import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
-import type { AvroLineTranscoder } from '../adapters/avro-line-transcoder';
 import { createDlqPublisher } from '../adapters/dlq-publisher';
 import { createInfluxWriter, type InfluxTarget, type LineWriter, type WritePrecision } from '../adapters/influx-writer';
 import type { SinksConfig, StreamConfig } from '../config';
@@ -20,7 +19,6 @@ export interface SinkStreamOptions<V> {
   producer: Producer;
   decode: AvroDecoder<V>;
   toLine: (value: V) => LineResult;
-  transcode?: AvroLineTranscoder;
   metrics: SinkMetrics;
   log: Logger;
   /** Replaces the HTTP writer (tests count or fail writes through it). */
@@ -75,7 +73,6 @@ export async function startSinkStream<V>(options: SinkStreamOptions<V>): Promise
   const handle = createSinkHandler<V>({
     decode: options.decode,
     toLine: options.toLine,
-    ...(options.transcode ? { transcode: options.transcode } : {}),
     batcher,
     dlq: createDlqPublisher(options.producer, options.stream.dlqTopic),
     onDeadLetters: (letters) => {
