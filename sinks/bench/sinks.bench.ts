@@ -19,6 +19,7 @@ import { Point } from '@influxdata/influxdb-client';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp } from '../src/app';
+import { lineText } from '../src/domain/line-protocol';
 import { TELEMETRY_FIELDS, telemetryLine } from '../src/domain/telemetry-line';
 import { BENCH_VEHICLES, benchReadings, benchSinkConfig, produceReadings } from './bench-readings';
 
@@ -41,7 +42,7 @@ function lineBuildingBench(): void {
   let bytes = 0;
   for (const r of sample) {
     const result = telemetryLine(r);
-    if (result.ok) bytes += result.line.length;
+    if (result.ok) bytes += result.line.end - result.line.start;
   }
   const own = sample.length / ((performance.now() - started) / 1000);
   started = performance.now();
@@ -137,7 +138,7 @@ async function baseline(batchSize: number, rep: number, bucket: string): Promise
   const lines = readings(`bench-${run}-raw${batchSize}-${rep}`, N).map((r) => {
     const result = telemetryLine(r);
     if (!result.ok) throw new Error(result.error);
-    return result.line;
+    return lineText(result.line);
   });
   const bodies: string[] = [];
   for (let i = 0; i < lines.length; i += batchSize) bodies.push(lines.slice(i, i + batchSize).join('\n'));

@@ -2,6 +2,7 @@ import { ensureTopics } from '@fleet/runtime';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createInfluxWriter, InfluxWriteError, type LineWriter } from '../src/adapters/influx-writer';
+import { lineText } from '../src/domain/line-protocol';
 import { reading } from './support/readings';
 import { connectKafka, getInfra, influxQuery, startApp, type TestKafka, testConfig, uniqueName, waitFor } from './support/harness';
 
@@ -15,7 +16,7 @@ function blockingWriter(vehicleId: string) {
   const state = { blocked: true, refused: 0 };
   const writer: LineWriter = {
     async write(lines) {
-      if (state.blocked && lines.some((line) => line.includes(marker))) {
+      if (state.blocked && lines.some((line) => lineText(line).includes(marker))) {
         state.refused++;
         throw new InfluxWriteError('INFLUX_UNAVAILABLE', 'test: this write is held back', { retriable: true, status: 503 });
       }

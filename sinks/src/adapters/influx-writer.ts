@@ -1,5 +1,6 @@
 import { HttpError, InfluxDB } from '@influxdata/influxdb-client';
 import { AppError, errorMessage } from '@fleet/runtime';
+import { type Line, lineProtocolBody } from '../domain/line-protocol';
 import { retryAfterMs } from '../domain/retry-after';
 
 export type WritePrecision = 'ms' | 'ns';
@@ -78,7 +79,7 @@ export function classifyWriteError(error: unknown, target: InfluxTarget, nowMs =
 
 export interface LineWriter {
   /** One HTTP write of the lines; throws an InfluxWriteError. No retries, no buffering. */
-  write(lines: readonly string[]): Promise<void>;
+  write(lines: readonly Line[]): Promise<void>;
   /** GET /ping: true when the server answers. */
   ping(): Promise<boolean>;
 }
@@ -96,7 +97,9 @@ export function createInfluxWriter(target: InfluxTarget, precision: WritePrecisi
   return {
     async write(lines) {
       try {
-        await client.transport.request(path, lines.join('\n'), options);
+        // The transport's request() sends strings only (anything else as JSON): one string per
+        // request, not per line.
+        await client.transport.request(path, lineProtocolBody(lines).toString('utf8'), options);
       } catch (error) {
         throw classifyWriteError(error, target);
       }

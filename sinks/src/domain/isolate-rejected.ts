@@ -13,9 +13,9 @@ export interface RejectedLine {
  * harmless: a point is an idempotent upsert (InfluxDB may already have kept the good lines of a
  * partial write).
  */
-export async function writeIsolatingRejects(
-  lines: readonly string[],
-  write: (lines: readonly string[]) => Promise<void>,
+export async function writeIsolatingRejects<L>(
+  lines: readonly L[],
+  write: (lines: readonly L[]) => Promise<void>,
   isPermanent: (error: unknown) => boolean,
 ): Promise<RejectedLine[]> {
   const rejected: RejectedLine[] = [];

@@ -1,6 +1,7 @@
 import { type BackoffOptions, RetryAbortedError, retryTransient } from '@fleet/runtime';
 import { InfluxWriteError, isLineRejection, type LineWriter } from '../adapters/influx-writer';
 import { writeIsolatingRejects } from '../domain/isolate-rejected';
+import type { Line } from '../domain/line-protocol';
 
 /** What a Kafka batch handler lends the batcher: its heartbeat and whether it still owns the partition. */
 export interface SubmitContext {
@@ -9,7 +10,7 @@ export interface SubmitContext {
 }
 
 export interface WriteEntry<T> {
-  line: string;
+  line: Line;
   source: T;
 }
 
@@ -75,7 +76,7 @@ interface Submission<T> {
 }
 
 interface Item<T> {
-  line: string;
+  line: Line;
   source: T;
   submission: Submission<T>;
 }
@@ -148,7 +149,7 @@ export function createWriteBatcher<T>(options: WriteBatcherOptions): WriteBatche
     armTimer();
   }
 
-  async function timedWrite(lines: readonly string[]): Promise<void> {
+  async function timedWrite(lines: readonly Line[]): Promise<void> {
     const started = performance.now();
     try {
       await options.writer.write(lines);

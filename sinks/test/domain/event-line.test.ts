@@ -1,8 +1,11 @@
 import { Point } from '@influxdata/influxdb-client';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventLine, eventTimeNs } from '../../src/domain/event-line';
+import { eventLine as buildLine, eventTimeNs } from '../../src/domain/event-line';
+import { asText } from '../support/lines';
 import { event } from '../support/readings';
+
+const eventLine = (value: Parameters<typeof buildLine>[0]) => asText(buildLine(value));
 
 describe('eventLine', () => {
   it('writes tags vehicle_id and type, the id and evidence as fields, time on the device millisecond', () => {

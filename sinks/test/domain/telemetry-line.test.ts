@@ -1,8 +1,11 @@
 import { Point } from '@influxdata/influxdb-client';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TELEMETRY_FIELDS, telemetryLine } from '../../src/domain/telemetry-line';
+import { TELEMETRY_FIELDS, telemetryLine as buildLine } from '../../src/domain/telemetry-line';
+import { asText } from '../support/lines';
 import { reading } from '../support/readings';
+
+const telemetryLine = (value: Parameters<typeof buildLine>[0]) => asText(buildLine(value));
 
 describe('telemetryLine', () => {
   it('writes the required fields as floats, tag vehicle_id, time in ms', () => {

@@ -1,18 +1,21 @@
 import { RetryAbortedError } from '@fleet/runtime';
 import { describe, expect, it } from 'vitest';
 import { InfluxWriteError, type LineWriter } from '../../src/adapters/influx-writer';
+import { lineText } from '../../src/domain/line-protocol';
 import { createWriteBatcher, type SubmitContext, type WriteBatcher, type WriteBatcherOptions, type WriteEntry } from '../../src/pipeline/write-batcher';
+import { textLine } from '../support/lines';
 
 const active: SubmitContext = { heartbeat: async () => undefined, isActive: () => true };
 
 function entries(prefix: string, count: number) {
-  return Array.from({ length: count }, (_, i) => ({ line: `${prefix}${i}`, source: `${prefix}${i}` }));
+  return Array.from({ length: count }, (_, i) => ({ line: textLine(`${prefix}${i}`), source: `${prefix}${i}` }));
 }
 
 function recordingWriter(behaviour: (lines: readonly string[], call: number) => Promise<void> | void = () => undefined) {
   const calls: { lines: readonly string[]; at: number }[] = [];
   const writer: LineWriter = {
-    write: async (lines) => {
+    write: async (written) => {
+      const lines = written.map(lineText);
       calls.push({ lines, at: performance.now() });
       await behaviour(lines, calls.length);
     },
