@@ -1,6 +1,9 @@
 import { HttpError } from '@influxdata/influxdb-client';
 import { describe, expect, it } from 'vitest';
-import { classifyWriteError, isLineRejection } from '../../src/adapters/influx-writer';
+import { classifyWriteError, createInfluxWriter, isLineRejection } from '../../src/adapters/influx-writer';
+import { telemetryLine } from '../../src/domain/telemetry-line';
+import { getInfra, influxQuery, influxTargets, uniqueName } from '../support/harness';
+import { reading } from '../support/readings';
 
 const target = { url: 'http://127.0.0.1:1', org: 'o', bucket: 'b', timeoutMs: 1000, maxRetryAfterMs: 60_000 };
 
@@ -31,5 +34,24 @@ describe('classifyWriteError', () => {
   it('retries network failures', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     expect(classifyWriteError(refused, target)).toMatchObject({ code: 'INFLUX_UNAVAILABLE', retriable: true });
+  });
+});
+
+describe.each(influxTargets(getInfra()))('createInfluxWriter → $name', ({ influx: endpoint }) => {
+  it('writes lines as they were built, text outside ASCII included, in one request', async () => {
+    const influx = influxQuery(endpoint);
+    const writer = createInfluxWriter({ ...endpoint, timeoutMs: 10_000, maxRetryAfterMs: 60_000 }, 'ms');
+    const ts = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+    const ids = [uniqueName('veh-ascii'), `${uniqueName('fahrzeug')}-ü`, `${uniqueName('車両')}`];
+    const lines = ids.map((vehicleId, i) => {
+      const built = telemetryLine(reading({ vehicleId, ts: ts + i, dtc: i === 2 ? ['P0300', 'Pé'] : [] }));
+      if (!built.ok) throw new Error(built.error);
+      return built.line;
+    });
+    await writer.write(lines);
+    for (const [i, vehicleId] of ids.entries()) {
+      const rows = await influx.telemetryOf(vehicleId, ts - 1000, ts + 1000);
+      expect(rows.map((row) => [Date.parse(String(row._time)), row.dtc ?? null])).toEqual([[ts + i, i === 2 ? 'P0300,Pé' : null]]);
+    }
   });
 });
