@@ -1,11 +1,10 @@
-import type { Line } from './line-protocol';
+import { type Line, NEWLINE } from './line-protocol';
 
 /** Text that needs no escaping, encoded once for {@link LineBuffer.bytes}. */
 export function encodeRaw(text: string): Uint8Array {
   return new Uint8Array(Buffer.from(text, 'utf8'));
 }
 
-const NEWLINE = 0x0a;
 /** A slab holds about a thousand telemetry lines; it is freed once none of them is pending. */
 const SLAB_BYTES = 256 * 1024;
 const BACKSLASH = 0x5c;

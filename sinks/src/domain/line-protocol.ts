@@ -1,4 +1,5 @@
-const NEWLINE = 0x0a;
+/** Between lines, in a slab and in a request body. */
+export const NEWLINE = 0x0a;
 
 /** A field that could not be written, and why (the record goes to the sink DLQ). */
 export interface LineRejection {
