@@ -6,14 +6,20 @@
  * as a new consumer group, writing to an HTTP server that accepts every write and stores nothing.
  * On a shared 2-core machine InfluxDB's CPU per point varies by a third between runs; this figure
  * does not, so it is the one to compare sink changes by. The full-path ratio is `npm run bench`.
+ *
+ * Before that, the same records are consumed by the sink's kafkajs consumer loop doing only a
+ * prefix of the sink's work per record (nothing; Avro decoding; decoding and line building): the
+ * floor that any sink built on this stack pays, next to which the sink's own figure is read.
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { infraEndpoints } from '@fleet/infra';
-import { Registry, silentLogger } from '@fleet/runtime';
+import { type TelemetryReading, telemetryAvroSchema } from '@fleet/contracts';
+import { createAvroSerde, createKafka, Registry, silentLogger, startBatchConsumer } from '@fleet/runtime';
 import { createApp } from '../src/app';
+import { telemetryLine } from '../src/domain/telemetry-line';
 import { benchReadings, benchSinkConfig, produceReadings } from './bench-readings';
 
 const N = Number(process.env.BENCH_READINGS ?? 1_000_000);
@@ -27,6 +33,48 @@ async function startNullInflux(): Promise<{ url: string; stop: () => void }> {
   const child = fork(fileURLToPath(new URL('./null-influx.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
   const [message] = (await once(child, 'message')) as [{ port: number }];
   return { url: `http://127.0.0.1:${message.port}`, stop: () => child.kill() };
+}
+
+const STAGES = ['fetch only', 'fetch + Avro decode', 'fetch + decode + line'] as const;
+type Stage = (typeof STAGES)[number];
+
+/** CPU µs per record of the sink's consumer loop doing only `stage`'s share of the sink's work. */
+async function consumeStage(stage: Stage, rep: number): Promise<number> {
+  const decode = createAvroSerde({ registryUrl: infra.registryUrl }).decoderFor<TelemetryReading>(telemetryAvroSchema);
+  let records = 0;
+  let lineBytes = 0;
+  let cpuBefore: NodeJS.CpuUsage | undefined;
+  const consumer = await startBatchConsumer({
+    kafka: createKafka({ brokers: infra.kafkaBrokers, clientId: 'sinks-bench-stage', log: silentLogger() }),
+    groupId: `${topic}-stage-${STAGES.indexOf(stage)}-${rep}`,
+    topics: [topic],
+    log: silentLogger(),
+    commit: 'by-caller',
+    handle: async ({ messages }) => {
+      cpuBefore ??= process.cpuUsage();
+      for (const message of messages) {
+        if (stage !== 'fetch only' && message.value) {
+          const decoded = decode(message.value);
+          const reading = decoded instanceof Promise ? await decoded : decoded;
+          if (stage === 'fetch + decode + line') {
+            const built = telemetryLine(reading);
+            if (built.ok) lineBytes += built.line.end - built.line.start;
+          }
+        }
+        records++;
+      }
+    },
+  });
+  try {
+    const deadline = Date.now() + 300_000;
+    while (records < N && Date.now() < deadline) await sleep(5);
+    if (records < N) throw new Error(`only ${records} of ${N} records consumed in 300 s`);
+    if (stage === 'fetch + decode + line' && lineBytes === 0) throw new Error('no line was built');
+    const cpu = process.cpuUsage(cpuBefore);
+    return (cpu.user + cpu.system) / N;
+  } finally {
+    await consumer.stop();
+  }
 }
 
 async function consumeOnce(influxUrl: string, rep: number): Promise<{ usPerPoint: number; rate: number; rssMb: number }> {
@@ -57,6 +105,12 @@ async function main(): Promise<void> {
   let items = benchReadings(topic, N, Date.now() - 6 * 3600_000);
   await produceReadings(infra, topic, items);
   items = [];
+  const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  for (const stage of STAGES) {
+    const figures: number[] = [];
+    for (let rep = 0; rep < REPS; rep++) figures.push(await consumeStage(stage, rep));
+    console.log(`  ${stage.padEnd(22)} ${median(figures).toFixed(2)} µs CPU per record (median; ${figures.map((f) => f.toFixed(2)).join(', ')})`);
+  }
   const influx = await startNullInflux();
   const figures: number[] = [];
   try {
@@ -68,8 +122,7 @@ async function main(): Promise<void> {
   } finally {
     influx.stop();
   }
-  const sorted = [...figures].sort((a, b) => a - b);
-  console.log(`sink CPU per point: median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)} µs (${sorted[0]!.toFixed(2)}–${sorted.at(-1)!.toFixed(2)})`);
+  console.log(`sink CPU per point: median ${median(figures).toFixed(2)} µs (${Math.min(...figures).toFixed(2)}–${Math.max(...figures).toFixed(2)})`);
 }
 
 await main();
