@@ -63,3 +63,11 @@ export function benchSinkConfig(infra: InfraEndpoints, topic: string, groupSuffi
     ...env,
   });
 }
+
+/** The middle value (the upper one of an even count): both sink benches report medians of runs. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted[Math.floor(sorted.length / 2)];
+  if (middle === undefined) throw new Error('median of no values');
+  return middle;
+}

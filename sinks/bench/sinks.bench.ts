@@ -21,7 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp } from '../src/app';
 import { lineText } from '../src/domain/line-protocol';
 import { TELEMETRY_FIELDS, telemetryLine } from '../src/domain/telemetry-line';
-import { BENCH_VEHICLES, benchReadings, benchSinkConfig, produceReadings } from './bench-readings';
+import { BENCH_VEHICLES, benchReadings, benchSinkConfig, median, produceReadings } from './bench-readings';
 
 const N = Number(process.env.BENCH_READINGS ?? 300_000);
 const REPS = Number(process.env.BENCH_REPS ?? 3);
@@ -277,7 +277,6 @@ async function main(): Promise<void> {
       { name: 'bench', pid: process.pid },
     ].filter((target) => target.pid > 0),
   );
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const us = (value: number | null) => (value === null ? '?' : value.toFixed(1));
   const cpuText = (figures: RunFigures, own: string) =>
     `InfluxDB ${us(figures.influxUs)} + Kafka ${us(figures.kafkaUs)} + ${own} ${us(figures.ownUs)} µs CPU per point, machine ${figures.busyPercent ?? '?'} % busy`;
